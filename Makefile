@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: EUPL-1.2
+# The Regional Data Hub. `make up` then `make test` on a fresh Debian 12 machine (as root).
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+STACK := deploy/local/stack.sh
+VENV := .venv
+HUB_ENV := HUB_ENV_FILE=$(CURDIR)/var/hub.env
+
+.PHONY: help up down status restart test bench lint format schema
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+up: ## install what is missing, start the local stack, migrate, seed, print the URLs
+	@bash $(STACK) up
+
+down: ## stop exactly what `make up` started
+	@bash $(STACK) down
+
+status: ## each service of the stack and its health
+	@bash $(STACK) status
+
+restart: ## restart the hub's own processes (web, worker, beat) after a code change
+	@bash $(STACK) restart web worker beat
+
+test: up lint ## every test, against the real local stack (brings it up first)
+	@$(HUB_ENV) $(VENV)/bin/pytest
+
+bench: up ## benchmarks: figures and ratios, not pass/fail
+	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_foundation.py
+
+lint: ## ruff (lint and format check)
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: ## apply ruff's formatting and safe fixes
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
+
+schema: ## regenerate tenants/schema.json from the tenant schema
+	@$(HUB_ENV) $(VENV)/bin/hub tenants schema > tenants/schema.json

@@ -1,0 +1,454 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
+#
+# The local stack of the Regional Data Hub on one Debian machine, without containers.
+#
+#   stack.sh up       install what is missing, start everything, migrate, seed, print URLs
+#   stack.sh down     stop exactly what `up` started (pid files, never by process name)
+#   stack.sh status   each service, its pid and its health
+#   stack.sh start|stop|restart SERVICE   one service (see SERVICES below)
+#
+# Every piece of state (databases, logs, pid files, downloads, secrets) lives under $HUB_STATE_DIR
+# (default: var/ in the checkout), which git ignores. Ports can be moved with the HUB_*_PORT variables.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STATE="${HUB_STATE_DIR:-$ROOT/var}"
+RUN="$STATE/run"
+LOG="$STATE/log"
+DIST="$STATE/dist"
+VENV="${HUB_VENV:-$ROOT/.venv}"
+
+PG_PORT="${HUB_PG_PORT:-5432}"
+REDIS_PORT="${HUB_REDIS_PORT:-6379}"
+MQTT_PORT="${HUB_MQTT_PORT:-1883}"
+KC_PORT="${HUB_KEYCLOAK_PORT:-8080}"
+KC_MGMT_PORT="${HUB_KEYCLOAK_MGMT_PORT:-9000}"
+WEB_PORT="${HUB_WEB_PORT:-8000}"
+KC_VERSION="${HUB_KEYCLOAK_VERSION:-26.5.6}"
+PG_BIN="/usr/lib/postgresql/15/bin"
+KC_HOME="$DIST/keycloak-$KC_VERSION"
+
+# Start order; `down` stops in reverse.
+SERVICES=(postgresql redis mosquitto keycloak web worker beat)
+
+APT_PACKAGES=(
+  postgresql-15 postgresql-15-postgis-3 postgresql-contrib
+  redis-server redis-tools mosquitto mosquitto-clients
+  openjdk-17-jre-headless maven
+  gdal-bin binutils libproj25 gettext
+  python3 python3-venv curl ca-certificates
+)
+
+say()  { printf '\033[1m==>\033[0m %s\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+die()  { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() { [ "$(id -u)" -eq 0 ]; }
+
+# Run a command as the PostgreSQL server's owner: `postgres` when we are root, ourselves otherwise.
+as_pg() {
+  if as_root; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+elapsed() { echo "$(( $(date +%s) - START_TS ))s"; }
+
+# ---------------------------------------------------------------------------------------------
+# install
+
+install_packages() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then info "Debian packages: all present"; return; fi
+  as_root || die "missing Debian packages (${missing[*]}); run 'make up' as root or install them"
+  say "Installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  # policy-rc.d keeps the packages from starting their own system services: the hub runs its own.
+  local policy=/usr/sbin/policy-rc.d had_policy=0
+  [ -e "$policy" ] && had_policy=1
+  [ "$had_policy" -eq 1 ] || printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    > "$LOG/apt.log" 2>&1 || { tail -20 "$LOG/apt.log"; die "apt-get install failed (log: $LOG/apt.log)"; }
+  [ "$had_policy" -eq 1 ] || rm -f "$policy"
+}
+
+install_keycloak() {
+  if [ ! -x "$KC_HOME/bin/kc.sh" ]; then
+    say "Fetching Keycloak $KC_VERSION (Maven Central: org.keycloak:keycloak-quarkus-dist)"
+    mkdir -p "$DIST"
+    mvn -q -B dependency:copy \
+      -Dartifact="org.keycloak:keycloak-quarkus-dist:$KC_VERSION:tar.gz" \
+      -DoutputDirectory="$DIST" > "$LOG/mvn.log" 2>&1 \
+      || { tail -20 "$LOG/mvn.log"; die "mvn dependency:copy failed (log: $LOG/mvn.log)"; }
+    tar -xzf "$DIST/keycloak-quarkus-dist-$KC_VERSION.tar.gz" -C "$DIST"
+    rm -f "$DIST/keycloak-quarkus-dist-$KC_VERSION.tar.gz"
+  fi
+  # Build-time options are baked in once ("optimized" start); rebuild only when they change.
+  local opts="--db=postgres --health-enabled=true"
+  if [ "$(cat "$KC_HOME/.hub-build" 2>/dev/null)" != "$opts" ]; then
+    say "Building Keycloak for PostgreSQL"
+    # shellcheck disable=SC2086
+    "$KC_HOME/bin/kc.sh" build $opts > "$LOG/keycloak-build.log" 2>&1 \
+      || { tail -20 "$LOG/keycloak-build.log"; die "kc.sh build failed"; }
+    echo "$opts" > "$KC_HOME/.hub-build"
+  fi
+  info "Keycloak $KC_VERSION: installed"
+}
+
+install_venv() {
+  local stamp_file="$VENV/.hub-stamp" stamp
+  stamp="$(cat "$ROOT/pyproject.toml" "$ROOT/requirements/hub.lock" | sha256sum | cut -c1-16)"
+  if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
+    info "Python environment: up to date"; return
+  fi
+  say "Installing the hub's Python environment ($VENV)"
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check uv
+  "$VENV/bin/uv" pip sync -q --python "$VENV/bin/python" --require-hashes "$ROOT/requirements/hub.lock"
+  "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" --no-deps -e "$ROOT"
+  echo "$stamp" > "$stamp_file"
+}
+
+ensure_secrets() {
+  local f="$STATE/secrets.env"
+  if [ ! -s "$f" ]; then
+    say "Generating local secrets ($f, never committed)"
+    umask 077
+    {
+      echo "HUB_DB_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+      echo "KEYCLOAK_DB_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+      echo "HUB_SECRET_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '/+=')"
+      echo "KC_ADMIN_PASSWORD=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')"
+      echo "HUB_DEMO_PASSWORD=$(head -c 9 /dev/urandom | base64 | tr -d '/+=')"
+    } > "$f"
+    umask 022
+  fi
+  # shellcheck disable=SC1090
+  source "$f"
+  # The hub's configuration for this stack; hub/config.py reads it beneath the real environment.
+  umask 077
+  cat > "$STATE/hub.env" <<EOF
+# Written by deploy/local/stack.sh for the local stack. Do not edit: it is rewritten by 'make up'.
+HUB_SECRET_KEY=$HUB_SECRET_KEY
+HUB_DEBUG=false
+HUB_ALLOWED_HOSTS=localhost,127.0.0.1
+HUB_STATE_DIR=$STATE
+HUB_DB_HOST=127.0.0.1
+HUB_DB_PORT=$PG_PORT
+HUB_DB_NAME=hub
+HUB_DB_USER=hub
+HUB_DB_PASSWORD=$HUB_DB_PASSWORD
+HUB_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
+HUB_MQTT_HOST=127.0.0.1
+HUB_MQTT_PORT=$MQTT_PORT
+HUB_KEYCLOAK_URL=http://127.0.0.1:$KC_PORT
+HUB_KEYCLOAK_HEALTH_URL=http://127.0.0.1:$KC_MGMT_PORT/health/ready
+HUB_KEYCLOAK_ADMIN_USER=admin
+HUB_KEYCLOAK_ADMIN_PASSWORD=$KC_ADMIN_PASSWORD
+HUB_DEMO_PASSWORD=$HUB_DEMO_PASSWORD
+EOF
+  umask 022
+}
+
+# ---------------------------------------------------------------------------------------------
+# process bookkeeping
+
+pidfile() { echo "$RUN/$1.pid"; }
+
+pid_of() {
+  local f
+  if [ "$1" = postgresql ]; then f="$STATE/pg/data/postmaster.pid"; else f="$(pidfile "$1")"; fi
+  [ -s "$f" ] && head -1 "$f" || true
+}
+
+alive() {
+  local pid; pid="$(pid_of "$1")"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Start a foreground program detached from the terminal and remember its pid.
+launch() {
+  local name="$1"; shift
+  setsid "$@" >> "$LOG/$name.log" 2>&1 < /dev/null &
+  echo $! > "$(pidfile "$name")"
+}
+
+wait_for() {  # wait_for NAME SECONDS CHECK...
+  local name="$1" secs="$2"; shift 2
+  local i
+  for ((i = 0; i < secs * 2; i++)); do
+    if "$@" > /dev/null 2>&1; then return 0; fi
+    alive "$name" || { tail -30 "$LOG/$name.log" >&2 || true; die "$name exited during start-up (log: $LOG/$name.log)"; }
+    sleep 0.5
+  done
+  tail -30 "$LOG/$name.log" >&2 || true
+  die "$name did not become healthy within ${secs}s (log: $LOG/$name.log)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# health checks (used by start and status)
+
+health_postgresql() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
+health_redis()      { [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; }
+health_mosquitto()  { mosquitto_sub -h 127.0.0.1 -p "$MQTT_PORT" -t '$SYS/broker/version' -C 1 -W 3 > /dev/null; }
+health_keycloak()   { curl -fsS -m 3 "http://127.0.0.1:$KC_MGMT_PORT/health/ready" > /dev/null; }
+health_web()        { curl -fsS -m 5 "http://127.0.0.1:$WEB_PORT/healthz" > /dev/null; }
+health_worker()     { hub_env "$VENV/bin/celery" -A hub inspect ping --timeout 3 -d "hub-worker@$(hostname)" > /dev/null; }
+health_beat()       { alive beat; }
+
+hub_env() { HUB_ENV_FILE="$STATE/hub.env" "$@"; }
+
+# ---------------------------------------------------------------------------------------------
+# services
+
+start_postgresql() {
+  local data="$STATE/pg/data"
+  mkdir -p "$STATE/pg" "$RUN/pg"
+  if as_root; then chown postgres:postgres "$STATE/pg" "$RUN/pg"; touch "$LOG/postgresql.log"; chown postgres "$LOG/postgresql.log"; fi
+  if [ ! -s "$data/PG_VERSION" ]; then
+    say "Creating the PostgreSQL cluster ($data)"
+    as_pg "$PG_BIN/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 \
+      --auth-local=peer --auth-host=scram-sha-256 > "$LOG/initdb.log"
+    cat >> "$data/postgresql.conf" <<EOF
+# --- local stack of the Regional Data Hub ---
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$RUN/pg'
+shared_buffers = 128MB
+max_connections = 200
+EOF
+  fi
+  if alive postgresql; then info "postgresql: running"; else
+    port_busy "$PG_PORT" && die "port $PG_PORT is taken by another program; set HUB_PG_PORT"
+    say "Starting PostgreSQL 15 on :$PG_PORT"
+    as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$LOG/postgresql.log" -w -t 60 start > /dev/null
+  fi
+  wait_for postgresql 60 health_postgresql
+  ensure_databases
+}
+
+psql_su() { as_pg psql -X -q -v ON_ERROR_STOP=1 -h "$RUN/pg" -p "$PG_PORT" -U postgres "$@"; }
+
+ensure_databases() {
+  # Roles and databases; postgis goes into template1 so that test databases inherit it
+  # (creating the extension needs a superuser, the hub's role is not one).
+  psql_su -d postgres <<EOF > /dev/null
+SELECT 'x';
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hub') THEN CREATE ROLE hub LOGIN CREATEDB; END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'keycloak') THEN CREATE ROLE keycloak LOGIN; END IF;
+END \$\$;
+ALTER ROLE hub PASSWORD '$HUB_DB_PASSWORD' NOSUPERUSER NOBYPASSRLS;
+ALTER ROLE keycloak PASSWORD '$KEYCLOAK_DB_PASSWORD';
+SELECT 'CREATE DATABASE hub OWNER hub' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'hub')\gexec
+SELECT 'CREATE DATABASE keycloak OWNER keycloak' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'keycloak')\gexec
+EOF
+  psql_su -d template1 -c "CREATE EXTENSION IF NOT EXISTS postgis" > /dev/null
+  psql_su -d hub -c "CREATE EXTENSION IF NOT EXISTS postgis" > /dev/null
+}
+
+start_redis() {
+  if alive redis; then info "redis: running"; return; fi
+  port_busy "$REDIS_PORT" && die "port $REDIS_PORT is taken by another program; set HUB_REDIS_PORT"
+  say "Starting Redis on :$REDIS_PORT"
+  mkdir -p "$STATE/redis"
+  launch redis redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$STATE/redis" \
+    --daemonize no --save 60 1 --maxmemory 256mb --maxmemory-policy noeviction
+  wait_for redis 30 health_redis
+}
+
+start_mosquitto() {
+  if alive mosquitto; then info "mosquitto: running"; return; fi
+  port_busy "$MQTT_PORT" && die "port $MQTT_PORT is taken by another program; set HUB_MQTT_PORT"
+  say "Starting Mosquitto on :$MQTT_PORT"
+  mkdir -p "$STATE/mosquitto"
+  local user_line=""
+  if as_root; then chown mosquitto "$STATE/mosquitto"; user_line="user mosquitto"; fi
+  # Anonymous access on loopback only; per-tenant credentials and ACLs come with sensor ingest.
+  cat > "$STATE/mosquitto/mosquitto.conf" <<EOF
+$user_line
+listener $MQTT_PORT 127.0.0.1
+allow_anonymous true
+persistence true
+persistence_location $STATE/mosquitto/
+log_dest stdout
+EOF
+  launch mosquitto mosquitto -c "$STATE/mosquitto/mosquitto.conf"
+  wait_for mosquitto 30 health_mosquitto
+}
+
+start_keycloak() {
+  if alive keycloak; then info "keycloak: running"; wait_for keycloak 180 health_keycloak; return; fi
+  port_busy "$KC_PORT" && die "port $KC_PORT is taken by another program; set HUB_KEYCLOAK_PORT"
+  say "Starting Keycloak $KC_VERSION on :$KC_PORT (first start takes a minute)"
+  # The bootstrap admin only takes effect when the master realm has no admin yet.
+  launch keycloak env \
+    KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD="$KC_ADMIN_PASSWORD" \
+    KC_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/keycloak" KC_DB_USERNAME=keycloak \
+    KC_DB_PASSWORD="$KEYCLOAK_DB_PASSWORD" \
+    JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m -XX:MaxMetaspaceSize=256m" \
+    "$KC_HOME/bin/kc.sh" start --optimized --http-enabled=true --http-host=127.0.0.1 \
+    --http-port="$KC_PORT" --http-management-port="$KC_MGMT_PORT" --hostname-strict=false
+  wait_for keycloak 240 health_keycloak
+}
+
+start_web() {
+  if alive web; then info "web: running"; return; fi
+  port_busy "$WEB_PORT" && die "port $WEB_PORT is taken by another program; set HUB_WEB_PORT"
+  say "Starting the hub (gunicorn) on :$WEB_PORT"
+  launch web env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/gunicorn" hub.wsgi \
+    --bind "127.0.0.1:$WEB_PORT" --workers 2 --timeout 60 --access-logfile "$LOG/web-access.log"
+  wait_for web 60 curl -s -m 3 -o /dev/null "http://127.0.0.1:$WEB_PORT/healthz"
+}
+
+start_worker() {
+  if alive worker; then info "worker: running"; return; fi
+  say "Starting the Celery worker"
+  launch worker env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/celery" -A hub worker \
+    -n "hub-worker@$(hostname)" --concurrency 2 --loglevel INFO
+  wait_for worker 60 health_worker
+}
+
+start_beat() {
+  if alive beat; then info "beat: running"; return; fi
+  say "Starting Celery beat"
+  mkdir -p "$STATE/celery"
+  launch beat env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/celery" -A hub beat \
+    --schedule "$STATE/celery/beat-schedule" --loglevel INFO
+  sleep 1
+  alive beat || { tail -20 "$LOG/beat.log"; die "celery beat exited (log: $LOG/beat.log)"; }
+}
+
+stop_service() {
+  local name="$1" pid
+  pid="$(pid_of "$name")"
+  if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+    rm -f "$(pidfile "$name")"; return
+  fi
+  info "stopping $name (pid $pid)"
+  if [ "$name" = postgresql ]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$STATE/pg/data" -m fast -w -t 60 stop > /dev/null
+    return
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  local i
+  for ((i = 0; i < 60; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then
+    info "$name did not stop within 30s; killing its process group"
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$(pidfile "$name")"
+}
+
+# ---------------------------------------------------------------------------------------------
+# commands
+
+prepare_dirs() { mkdir -p "$STATE" "$RUN" "$LOG" "$DIST"; }
+
+load_secrets() {
+  [ -s "$STATE/secrets.env" ] || die "no $STATE/secrets.env yet: run 'make up' first"
+  # shellcheck disable=SC1090
+  source "$STATE/secrets.env"
+}
+
+hub() { hub_env "$VENV/bin/hub" "$@"; }
+
+cmd_install() {
+  prepare_dirs
+  install_packages
+  install_venv
+  install_keycloak
+  ensure_secrets
+}
+
+cmd_start() {
+  prepare_dirs
+  load_secrets
+  for s in "${SERVICES[@]}"; do
+    case "$s" in
+      web)
+        # The schema must exist before the web and the workers serve anything.
+        say "Migrating the hub database"
+        hub migrate --noinput | sed -n 's/^  Applying /    applied /p'
+        hub compilemessages --ignore '.venv' -v 0
+        hub collectstatic --noinput -v 0
+        ;;
+    esac
+    "start_$s"
+  done
+}
+
+cmd_seed() {
+  say "Reconciling the seed tenants (tenants/*.yaml)"
+  hub tenants apply
+  hub demo_users
+}
+
+print_urls() {
+  load_secrets
+  cat <<EOF
+
+$(printf '\033[1m')Regional Data Hub — local stack is up$(printf '\033[0m') ($(elapsed))
+
+  Hub (start page)        http://localhost:$WEB_PORT/
+  Hub admin               http://localhost:$WEB_PORT/admin/
+  Hub API (OpenAPI docs)  http://localhost:$WEB_PORT/api/v1/docs
+  Health                  http://localhost:$WEB_PORT/healthz
+  Keycloak admin console  http://localhost:$KC_PORT/admin/
+  PostgreSQL              127.0.0.1:$PG_PORT (databases hub, keycloak)
+  Redis                   127.0.0.1:$REDIS_PORT
+  MQTT (Mosquitto)        127.0.0.1:$MQTT_PORT
+
+  Demo logins (local only; passwords are in $STATE/secrets.env)
+    hub admin             admin / $HUB_DEMO_PASSWORD
+    hub editor            editor.haldensleben / $HUB_DEMO_PASSWORD
+    Keycloak admin        admin / $KC_ADMIN_PASSWORD
+
+  make status · make test · make down
+EOF
+}
+
+cmd_status() {
+  [ -d "$STATE" ] || { echo "The stack has never been started here (no $STATE)."; exit 3; }
+  [ -s "$STATE/secrets.env" ] && load_secrets
+  local s pid health bad=0
+  printf '%-11s %-8s %-9s %s\n' SERVICE PID STATE HEALTH
+  for s in "${SERVICES[@]}"; do
+    pid="$(pid_of "$s")"
+    if alive "$s"; then
+      if "health_$s" > /dev/null 2>&1; then health="ok"; else health="FAILING"; bad=1; fi
+      printf '%-11s %-8s %-9s %s\n' "$s" "$pid" running "$health"
+    else
+      printf '%-11s %-8s %-9s %s\n' "$s" - stopped -; bad=1
+    fi
+  done
+  return "$bad"
+}
+
+cmd_down() {
+  say "Stopping the local stack"
+  local i
+  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_service "${SERVICES[$i]}"; done
+  info "stopped"
+}
+
+START_TS="$(date +%s)"
+case "${1:-}" in
+  up)       cmd_install; cmd_start; cmd_seed; print_urls ;;
+  install)  cmd_install ;;
+  start)    shift; prepare_dirs; load_secrets
+            if [ $# -eq 0 ]; then cmd_start; else for s in "$@"; do "start_$s"; done; fi ;;
+  stop)     shift; [ $# -gt 0 ] || die "stop which service? (${SERVICES[*]})"
+            for s in "$@"; do stop_service "$s"; done ;;
+  restart)  shift; prepare_dirs; load_secrets
+            for s in "$@"; do stop_service "$s"; "start_$s"; done ;;
+  seed)     cmd_seed ;;
+  status)   cmd_status ;;
+  down)     cmd_down ;;
+  urls)     print_urls ;;
+  *)        sed -n '4,12p' "$0"; exit 2 ;;
+esac

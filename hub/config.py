@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The hub's configuration: every key declared once, read from the environment in one place.
+
+`configure()` is the only reader of the process environment. Beneath the real environment it reads
+the file named by ``HUB_ENV_FILE`` (default ``var/hub.env``, written by the local stack), so that
+`hub ...` commands work in a checkout without exporting anything. Production sets real variables.
+Secrets have no defaults: a missing one stops start-up with the list of what is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a usable hub."""
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true/false, got {raw!r}")
+
+
+def _list(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    parse: Callable[[str], Any]
+    default: str | None
+    description: str
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("HUB_SECRET_KEY", str, None, "Django's signing key", secret=True),
+    Setting("HUB_DEBUG", _bool, "false", "Django debug mode; never in production"),
+    Setting("HUB_ALLOWED_HOSTS", _list, "localhost,127.0.0.1", "host names the web answers to"),
+    Setting("HUB_STATE_DIR", Path, str(ROOT / "var"), "folder for state: static files, beat"),
+    Setting("HUB_DB_HOST", str, "127.0.0.1", "PostgreSQL host"),
+    Setting("HUB_DB_PORT", int, "5432", "PostgreSQL port"),
+    Setting("HUB_DB_NAME", str, "hub", "the hub's database"),
+    Setting("HUB_DB_USER", str, "hub", "the hub's role: not a superuser, row-level security binds it"),
+    Setting("HUB_DB_PASSWORD", str, None, "password of the hub's role", secret=True),
+    Setting("HUB_REDIS_URL", str, "redis://127.0.0.1:6379/0", "Redis: Celery broker and cache"),
+    Setting("HUB_MQTT_HOST", str, "127.0.0.1", "MQTT broker host"),
+    Setting("HUB_MQTT_PORT", int, "1883", "MQTT broker port"),
+    Setting("HUB_KEYCLOAK_URL", str, "http://127.0.0.1:8080", "Keycloak base URL"),
+    Setting(
+        "HUB_KEYCLOAK_HEALTH_URL",
+        str,
+        "http://127.0.0.1:9000/health/ready",
+        "Keycloak readiness endpoint (management interface)",
+    ),
+    Setting("HUB_KEYCLOAK_ADMIN_USER", str, "admin", "Keycloak admin user for reconcile"),
+    Setting(
+        "HUB_KEYCLOAK_ADMIN_PASSWORD", str, None, "password of that admin user", secret=True
+    ),
+    Setting("HUB_TENANTS_DIR", Path, str(ROOT / "tenants"), "folder of the tenant YAML files"),
+    Setting(
+        "HUB_DATA_DIR",
+        Path,
+        str(ROOT.parent / "shared" / "data"),
+        "folder of the shared open data (boundaries, GTFS, ...)",
+    ),
+    Setting(
+        "HUB_MAP_TILES_URL",
+        str,
+        "",
+        "XYZ tile URL for the base map; empty draws boundaries without a base map",
+    ),
+    Setting("HUB_MAP_ATTRIBUTION", str, "", "attribution shown for the base map tiles"),
+    Setting(
+        "HUB_RECONCILE_MINUTES", int, "15", "how often Celery beat reconciles tenants/*.yaml"
+    ),
+    Setting("HUB_HEALTH_TIMEOUT", float, "2.0", "seconds each /healthz probe may take"),
+    Setting("HUB_DEMO_PASSWORD", str, "", "password of the local demo users; empty: none"),
+)
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Parse a KEY=VALUE file (comments and blank lines ignored); a missing file is empty."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        key, sep, value = stripped.partition("=")
+        if not sep:
+            raise ConfigError(f"{path}:{number}: expected KEY=VALUE, got {stripped!r}")
+        values[key.strip()] = value.strip()
+    return values
+
+
+def configure(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return every declared setting, parsed; raise ConfigError naming each missing or bad key."""
+    environ = os.environ if environ is None else environ
+    env_file = Path(environ.get("HUB_ENV_FILE", str(ROOT / "var" / "hub.env")))
+    layered = {**read_env_file(env_file), **environ}
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for setting in SETTINGS:
+        raw = layered.get(setting.key, setting.default)
+        if raw is None:
+            problems.append(f"{setting.key} is not set ({setting.description})")
+            continue
+        try:
+            values[setting.key] = setting.parse(raw)
+        except ValueError as exc:
+            problems.append(f"{setting.key}: {exc}")
+    if problems:
+        raise ConfigError(
+            "The hub's configuration is incomplete (set these environment variables, "
+            f"or run 'make up' for the local stack):\n  - " + "\n  - ".join(problems)
+        )
+    return values

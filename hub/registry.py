@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""What the apps offer, registered by each app's AppConfig.ready(); the core only iterates it.
+
+Later contexts (participation, sensors, ...) add their API routers, public datasets and OGC
+layers here, and the catalogue and geo bridges walk these lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ninja import Router
+
+
+@dataclass
+class Registry:
+    api_routers: list[tuple[str, Router]] = field(default_factory=list)
+
+    def add_api(self, prefix: str, router: Router) -> None:
+        if any(existing == prefix for existing, _ in self.api_routers):
+            raise ValueError(f"API prefix {prefix!r} is registered twice")
+        self.api_routers.append((prefix, router))
+
+
+registry = Registry()

@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Django settings. Every value comes from hub.config.configure(); nothing is read here directly."""
+
+from django.utils.translation import gettext_lazy as _
+
+from hub.config import ROOT, configure
+
+CONFIG = configure()
+
+SECRET_KEY = CONFIG["HUB_SECRET_KEY"]
+DEBUG = CONFIG["HUB_DEBUG"]
+ALLOWED_HOSTS = CONFIG["HUB_ALLOWED_HOSTS"]
+STATE_DIR = CONFIG["HUB_STATE_DIR"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "leaflet",
+    "hub.accounts",
+    "hub.tenancy",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "hub.tenancy.middleware.TenantMiddleware",
+]
+
+ROOT_URLCONF = "hub.urls"
+WSGI_APPLICATION = "hub.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [ROOT / "hub" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.contrib.gis.db.backends.postgis",
+        "HOST": CONFIG["HUB_DB_HOST"],
+        "PORT": CONFIG["HUB_DB_PORT"],
+        "NAME": CONFIG["HUB_DB_NAME"],
+        "USER": CONFIG["HUB_DB_USER"],
+        "PASSWORD": CONFIG["HUB_DB_PASSWORD"],
+        # A connection per request: the tenant context lives in the session (set_config), and a
+        # fresh connection can never carry one request's context into the next.
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": {"application_name": "hub"},
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Debian 12 ships GDAL 3.6, which cannot block file and network access from spatial references.
+# GDAL reads only files that staff hand to `hub boundaries import`, never uploads (ADR 0003).
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CONFIG["HUB_REDIS_URL"],
+    }
+}
+
+# German first; English as the second language.
+LANGUAGE_CODE = "de"
+LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
+LOCALE_PATHS = [ROOT / "hub" / "locale"]
+TIME_ZONE = "Europe/Berlin"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = STATE_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+LOGIN_URL = "admin:login"
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+CELERY_BROKER_URL = CONFIG["HUB_REDIS_URL"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "reconcile-tenants": {
+        "task": "hub.tenancy.tasks.reconcile_tenants",
+        "schedule": 60.0 * CONFIG["HUB_RECONCILE_MINUTES"],
+    },
+}
+
+HUB_MQTT = (CONFIG["HUB_MQTT_HOST"], CONFIG["HUB_MQTT_PORT"])
+HUB_KEYCLOAK = {
+    "url": CONFIG["HUB_KEYCLOAK_URL"],
+    "health_url": CONFIG["HUB_KEYCLOAK_HEALTH_URL"],
+    "admin_user": CONFIG["HUB_KEYCLOAK_ADMIN_USER"],
+    "admin_password": CONFIG["HUB_KEYCLOAK_ADMIN_PASSWORD"],
+}
+HUB_TENANTS_DIR = CONFIG["HUB_TENANTS_DIR"]
+HUB_DATA_DIR = CONFIG["HUB_DATA_DIR"]
+HUB_HEALTH_TIMEOUT = CONFIG["HUB_HEALTH_TIMEOUT"]
+HUB_DEMO_PASSWORD = CONFIG["HUB_DEMO_PASSWORD"]
+
+LEAFLET_CONFIG = {
+    "TILES": [(_("Karte"), CONFIG["HUB_MAP_TILES_URL"], {"attribution": CONFIG["HUB_MAP_ATTRIBUTION"]})]
+    if CONFIG["HUB_MAP_TILES_URL"]
+    else [],
+    "DEFAULT_CENTER": (52.29, 11.41),
+    "DEFAULT_ZOOM": 9,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+}

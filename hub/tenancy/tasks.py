@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Periodic reconcile of the tenant files (Celery beat, every HUB_RECONCILE_MINUTES)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from tenants import reconcile
+from tenants.spec import TenantsInvalid
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="hub.tenancy.tasks.reconcile_tenants")
+def reconcile_tenants() -> dict[str, int]:
+    """Apply tenants/*.yaml; invalid files are reported and nothing is applied."""
+    try:
+        plan = reconcile.plan()
+    except TenantsInvalid as exc:
+        for problem in exc.problems:
+            log.error("tenant file problem: %s", problem)
+        return {"applied": 0, "problems": len(exc.problems)}
+    applied = reconcile.apply(plan, actor="celery:reconcile")
+    if applied:
+        log.info("reconcile applied %d change(s)", applied)
+    return {"applied": applied, "problems": 0}

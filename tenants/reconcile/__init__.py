@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Reconcile tenants/*.yaml with every target system.
+
+`plan()` validates the files and asks each target for its diff; `apply()` carries a plan out.
+Targets: the hub's database today; Keycloak, CKAN and the OGC server join as they land.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+
+from tenants.reconcile.base import Change, Diff, Target
+from tenants.reconcile.hub import HubTarget
+from tenants.register import load_register
+from tenants.spec import DesiredTenant, load_tenants
+
+__all__ = ["Change", "Diff", "Plan", "Target", "apply", "desired_tenants", "plan", "targets"]
+
+
+def targets() -> list[Target]:
+    return [HubTarget()]
+
+
+def desired_tenants(folder: Path | None = None) -> list[DesiredTenant]:
+    """Validated tenants of the folder (default HUB_TENANTS_DIR); raises TenantsInvalid."""
+    return load_tenants(
+        Path(folder or settings.HUB_TENANTS_DIR), load_register(Path(settings.HUB_DATA_DIR))
+    )
+
+
+class Plan:
+    def __init__(self, diffs: list[tuple[Target, Diff]]):
+        self.diffs = diffs
+
+    @property
+    def changes(self) -> list[Change]:
+        return [change for _, diff in self.diffs for change in diff.changes]
+
+    def __len__(self) -> int:
+        return len(self.changes)
+
+
+def plan(folder: Path | None = None) -> Plan:
+    desired = desired_tenants(folder)
+    return Plan([(target, target.plan(desired)) for target in targets()])
+
+
+def apply(the_plan: Plan, *, actor: str) -> int:
+    """Carry out a plan; returns the number of changes made."""
+    for target, diff in the_plan.diffs:
+        if diff:
+            target.apply(diff, actor=actor)
+    return len(the_plan)
