@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The hub's own HTTP API (/api/v1/), described by the OpenAPI 3 document at /api/v1/openapi.json."""
+"""The hub's own HTTP API (/api/v1/), described by OpenAPI 3 at /api/v1/openapi.json."""
 
 from ninja import NinjaAPI
 

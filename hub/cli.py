@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The `hub` console script: Django's management commands under the project's own name.
 
-    hub tenants validate|plan|apply
-    hub boundaries import FILE
-    hub migrate, hub createsuperuser, ... (every Django command)
+hub tenants validate|plan|apply
+hub boundaries import FILE
+hub migrate, hub createsuperuser, ... (every Django command)
 """
 
 import os

@@ -52,7 +52,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HUB_DB_HOST", str, "127.0.0.1", "PostgreSQL host"),
     Setting("HUB_DB_PORT", int, "5432", "PostgreSQL port"),
     Setting("HUB_DB_NAME", str, "hub", "the hub's database"),
-    Setting("HUB_DB_USER", str, "hub", "the hub's role: not a superuser, row-level security binds it"),
+    Setting(
+        "HUB_DB_USER", str, "hub", "the hub's role: not a superuser, row-level security binds it"
+    ),
     Setting("HUB_DB_PASSWORD", str, None, "password of the hub's role", secret=True),
     Setting("HUB_REDIS_URL", str, "redis://127.0.0.1:6379/0", "Redis: Celery broker and cache"),
     Setting("HUB_MQTT_HOST", str, "127.0.0.1", "MQTT broker host"),
@@ -65,9 +67,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Keycloak readiness endpoint (management interface)",
     ),
     Setting("HUB_KEYCLOAK_ADMIN_USER", str, "admin", "Keycloak admin user for reconcile"),
-    Setting(
-        "HUB_KEYCLOAK_ADMIN_PASSWORD", str, None, "password of that admin user", secret=True
-    ),
+    Setting("HUB_KEYCLOAK_ADMIN_PASSWORD", str, None, "password of that admin user", secret=True),
     Setting("HUB_TENANTS_DIR", Path, str(ROOT / "tenants"), "folder of the tenant YAML files"),
     Setting(
         "HUB_DATA_DIR",
@@ -82,9 +82,7 @@ SETTINGS: tuple[Setting, ...] = (
         "XYZ tile URL for the base map; empty draws boundaries without a base map",
     ),
     Setting("HUB_MAP_ATTRIBUTION", str, "", "attribution shown for the base map tiles"),
-    Setting(
-        "HUB_RECONCILE_MINUTES", int, "15", "how often Celery beat reconciles tenants/*.yaml"
-    ),
+    Setting("HUB_RECONCILE_MINUTES", int, "15", "how often Celery beat reconciles tenants/*.yaml"),
     Setting("HUB_HEALTH_TIMEOUT", float, "2.0", "seconds each /healthz probe may take"),
     Setting("HUB_DEMO_PASSWORD", str, "", "password of the local demo users; empty: none"),
 )
@@ -125,6 +123,6 @@ def configure(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     if problems:
         raise ConfigError(
             "The hub's configuration is incomplete (set these environment variables, "
-            f"or run 'make up' for the local stack):\n  - " + "\n  - ".join(problems)
+            "or run 'make up' for the local stack):\n  - " + "\n  - ".join(problems)
         )
     return values

@@ -71,7 +71,7 @@ def check_all(timeout: float) -> dict[str, dict[str, object]]:
         try:
             detail = check(timeout)
             status = "ok"
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             # Any failure of a probe is that dependency's failure, never the endpoint's.
             status, detail = "error", f"{type(exc).__name__}: {exc}"
         results[name] = {

@@ -87,7 +87,9 @@ def load_register(data_dir: Path) -> Register:
         elif row["satzart"] == "50" and row["textkennzeichen"] == "53":  # Verbandsgemeinde
             ars = f"{land}{rb}{kreis}{vb}"
             geom = association_geoms.get(ars)
-            units[ars] = Unit(ars, "association", f"Verbandsgemeinde {name}", geom[1] if geom else None)
+            units[ars] = Unit(
+                ars, "association", f"Verbandsgemeinde {name}", geom[1] if geom else None
+            )
         elif row["satzart"] == "40" and row["textkennzeichen"] == "44":  # Landkreis
             key = f"{land}{rb}{kreis}"
             geom = district_geoms.get(key)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
@@ -186,9 +187,15 @@ def parse_file(path: Path) -> tuple[TenantSpec | None, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, [Problem(name, "(file)", f"{size} bytes; a tenant file may have at most "
-                                                   f"{MAX_FILE_BYTES} (put large boundaries in "
-                                                   "'hub boundaries import')")]
+            return None, [
+                Problem(
+                    name,
+                    "(file)",
+                    f"{size} bytes; a tenant file may have at most "
+                    f"{MAX_FILE_BYTES} (put large boundaries in "
+                    "'hub boundaries import')",
+                )
+            ]
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         return None, [Problem(name, "(file)", "not UTF-8 text")]
@@ -198,7 +205,9 @@ def parse_file(path: Path) -> tuple[TenantSpec | None, list[Problem]]:
         reason = getattr(exc, "problem", None) or str(exc)
         return None, [Problem(name, where, f"not valid YAML: {reason}")]
     if not isinstance(raw, dict):
-        return None, [Problem(name, "(file)", "expected a mapping of fields (slug, name, kind, ...)")]
+        return None, [
+            Problem(name, "(file)", "expected a mapping of fields (slug, name, kind, ...)")
+        ]
     try:
         return TenantSpec.model_validate(raw), []
     except ValidationError as exc:
@@ -219,10 +228,12 @@ def parse_file(path: Path) -> tuple[TenantSpec | None, list[Problem]]:
         return None, problems
 
 
-def _check_geometry(geojson: dict[str, Any]) -> tuple[MultiPolygon | None, str | None]:
+def _check_geometry(geojson: dict[str, Any]) -> tuple[MultiPolygon | None, str | None]:  # noqa: PLR0911 - one return per kind of problem
+    if geojson.get("type") in ("Polygon", "MultiPolygon") and not geojson.get("coordinates"):
+        return None, "the geometry is empty"
     try:
         geom = GEOSGeometry(json.dumps(geojson), srid=4326)
-    except (GEOSException, ValueError, TypeError) as exc:
+    except (GEOSException, GDALException, ValueError, TypeError) as exc:
         return None, f"not a GeoJSON geometry: {exc}"
     if not isinstance(geom, Polygon | MultiPolygon):
         return None, f"must be a Polygon or MultiPolygon, not a {geom.geom_type}"
@@ -236,7 +247,7 @@ def _check_geometry(geojson: dict[str, Any]) -> tuple[MultiPolygon | None, str |
     return (geom if isinstance(geom, MultiPolygon) else MultiPolygon(geom, srid=4326)), None
 
 
-def load_tenants(folder: Path, register: Register) -> list[DesiredTenant]:
+def load_tenants(folder: Path, register: Register) -> list[DesiredTenant]:  # noqa: PLR0912 - one branch per check, in order
     """Read and validate every tenants/*.yaml; raise TenantsInvalid listing all problems."""
     problems: list[Problem] = []
     desired: dict[str, DesiredTenant] = {}
@@ -249,23 +260,38 @@ def load_tenants(folder: Path, register: Register) -> list[DesiredTenant]:
             continue
         name = str(path)
         if spec.slug in desired:
-            problems.append(Problem(name, "slug", f"{spec.slug!r} is already used by "
-                                                  f"{desired[spec.slug].file}"))
+            problems.append(
+                Problem(name, "slug", f"{spec.slug!r} is already used by {desired[spec.slug].file}")
+            )
             continue
         tenant = DesiredTenant(spec=spec, file=name)
         key = spec.official_key
         if key is not None:
             key_field = "ags" if spec.ags else "ars"
             if key in keys:
-                problems.append(Problem(name, key_field, f"{key} is already the key of {keys[key]}"))
+                problems.append(
+                    Problem(name, key_field, f"{key} is already the key of {keys[key]}")
+                )
             keys[key] = name
             unit = register.get(key)
             if unit is None or unit.level != spec.kind.value:
-                problems.append(Problem(name, key_field, f"unknown {key_field.upper()} {key}: no "
-                                        f"{spec.kind.value} with this key in the official register"))
+                problems.append(
+                    Problem(
+                        name,
+                        key_field,
+                        f"unknown {key_field.upper()} {key}: no "
+                        f"{spec.kind.value} with this key in the official register",
+                    )
+                )
             elif unit.official_name != spec.name:
-                problems.append(Problem(name, "name", f"{spec.name!r} differs from the official "
-                                        f"name {unit.official_name!r} of {key}"))
+                problems.append(
+                    Problem(
+                        name,
+                        "name",
+                        f"{spec.name!r} differs from the official "
+                        f"name {unit.official_name!r} of {key}",
+                    )
+                )
             elif spec.boundary is None:
                 tenant.boundary = unit.geometry()
                 tenant.boundary_source = VG5000_SOURCE
@@ -280,8 +306,9 @@ def load_tenants(folder: Path, register: Register) -> list[DesiredTenant]:
     for tenant in desired.values():
         for index, parent in enumerate(tenant.spec.parents):
             if parent not in desired:
-                problems.append(Problem(tenant.file, f"parents[{index}]",
-                                        f"unknown tenant {parent!r}"))
+                problems.append(
+                    Problem(tenant.file, f"parents[{index}]", f"unknown tenant {parent!r}")
+                )
             else:
                 desired[parent].children.append(tenant.spec.slug)
     problems += _cycles(desired)
@@ -301,9 +328,14 @@ def _cycles(desired: dict[str, DesiredTenant]) -> list[Problem]:
             if parent not in desired:
                 continue
             if state.get(parent) == 1:
-                cycle = [*path[path.index(parent):], parent]
-                problems.append(Problem(desired[slug].file, "parents",
-                                        "cycle in the hierarchy: " + " → ".join(cycle)))
+                cycle = [*path[path.index(parent) :], parent]
+                problems.append(
+                    Problem(
+                        desired[slug].file,
+                        "parents",
+                        "cycle in the hierarchy: " + " → ".join(cycle),
+                    )
+                )
             elif parent not in state:
                 visit(parent, [*path, parent])
         state[slug] = 2

@@ -1,2 +1,2 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Tenancy: tenants and their hierarchy, memberships and roles, tenant context and row-level security."""
+"""Tenancy: tenants, their hierarchy, memberships and roles, tenant context, row-level security."""

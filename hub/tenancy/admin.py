@@ -14,8 +14,20 @@ class TenantAdmin(GISModelAdmin):
     search_fields = ("name", "short_name", "slug", "ags", "ars")
     # Reconcile owns these: a change here would be undone by the next `hub tenants apply`.
     readonly_fields = (
-        "slug", "name", "kind", "ags", "ars", "parents", "contact", "services", "mail_domains",
-        "identity_provider", "boundary_source", "boundary_scale", "is_active", "created_at",
+        "slug",
+        "name",
+        "kind",
+        "ags",
+        "ars",
+        "parents",
+        "contact",
+        "services",
+        "mail_domains",
+        "identity_provider",
+        "boundary_source",
+        "boundary_scale",
+        "is_active",
+        "created_at",
         "updated_at",
     )
 

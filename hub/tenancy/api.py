@@ -46,25 +46,44 @@ def _out(tenant: Tenant) -> dict:
     }
 
 
-@router.get("/tenants", response=list[TenantOut], url_name="tenant_list", summary="Active tenants of the hub")
+@router.get(
+    "/tenants",
+    response=list[TenantOut],
+    url_name="tenant_list",
+    summary="Active tenants of the hub",
+)
 def list_tenants(request):
     return [_out(t) for t in active_tenants()]
 
 
-@router.get("/tenants.geojson", url_name="tenant_areas", summary="Tenant areas as a GeoJSON FeatureCollection")
+@router.get(
+    "/tenants.geojson",
+    url_name="tenant_areas",
+    summary="Tenant areas as a GeoJSON FeatureCollection",
+)
 def tenant_areas(request, simplify: float = 0.0005):
     """Boundaries simplified for overview maps (tolerance in degrees, 0 for the full geometry)."""
     tolerance = min(max(simplify, 0.0), 0.05)
     features = []
     for tenant in active_tenants().exclude(boundary=None):
-        geom = tenant.boundary.simplify(tolerance, preserve_topology=True) if tolerance else tenant.boundary
-        features.append({
-            "type": "Feature",
-            "id": tenant.slug,
-            "geometry": json.loads(geom.geojson),
-            "properties": {"name": tenant.display_name, "kind": tenant.kind,
-                           "url": f"/t/{tenant.slug}/", "source": tenant.boundary_source},
-        })
+        geom = (
+            tenant.boundary.simplify(tolerance, preserve_topology=True)
+            if tolerance
+            else tenant.boundary
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "id": tenant.slug,
+                "geometry": json.loads(geom.geojson),
+                "properties": {
+                    "name": tenant.display_name,
+                    "kind": tenant.kind,
+                    "url": f"/t/{tenant.slug}/",
+                    "source": tenant.boundary_source,
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 

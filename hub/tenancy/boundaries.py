@@ -84,8 +84,12 @@ def _to_multipolygon(geom: OGRGeometry, label: str) -> MultiPolygon:
         result = result.make_valid()
     if result.geom_type == "GeometryCollection":
         polygons = [g for g in result if g.geom_type in ("Polygon", "MultiPolygon")]
-        result = polygons[0] if len(polygons) == 1 else MultiPolygon(
-            [p for g in polygons for p in (g if g.geom_type == "MultiPolygon" else [g])]
+        result = (
+            polygons[0]
+            if len(polygons) == 1
+            else MultiPolygon(
+                [p for g in polygons for p in (g if g.geom_type == "MultiPolygon" else [g])]
+            )
         )
     if result.geom_type == "Polygon":
         result = MultiPolygon(result)
@@ -96,7 +100,9 @@ def _to_multipolygon(geom: OGRGeometry, label: str) -> MultiPolygon:
 
 
 def _collect(
-    source: DataSource, index: dict[str, Tenant], report: ImportReport,
+    source: DataSource,
+    index: dict[str, Tenant],
+    report: ImportReport,
     progress: Callable[[Iterable], Iterable],
 ) -> dict[str, list[MultiPolygon]]:
     found: dict[str, list[tuple[int | None, MultiPolygon]]] = defaultdict(list)
@@ -136,13 +142,19 @@ def _collect(
 
 
 def import_boundaries(
-    path: Path, *, scale: int, source_label: str, actor: str, dry_run: bool = False,
-    force: bool = False, progress: Callable[[Iterable], Iterable] = lambda it: it,
+    path: Path,
+    *,
+    scale: int,
+    source_label: str,
+    actor: str,
+    dry_run: bool = False,
+    force: bool = False,
+    progress: Callable[[Iterable], Iterable] = lambda it: it,
 ) -> ImportReport:
     """Replace tenants' boundaries by those in the file; all or nothing."""
     source = _open(path)
     report = ImportReport()
-    with transaction.atomic(), system_context():
+    with system_context(), transaction.atomic():
         index = _key_index()
         merged = _collect(source, index, report, progress)
         for tenant in sorted(index.values(), key=lambda t: t.slug):
@@ -159,11 +171,19 @@ def import_boundaries(
             before = tenant.boundary.num_coords if tenant.boundary else 0
             tenant.boundary, tenant.boundary_scale = geom, scale
             tenant.boundary_source = source_label
-            tenant.save(update_fields=["boundary", "boundary_scale", "boundary_source", "updated_at"])
+            tenant.save(
+                update_fields=["boundary", "boundary_scale", "boundary_source", "updated_at"]
+            )
             TenantEvent.objects.create(
-                tenant=tenant, actor=actor, action="boundary.import",
-                details={"file": path.name, "source": source_label, "scale": scale,
-                         "vertices": [before, geom.num_coords]},
+                tenant=tenant,
+                actor=actor,
+                action="boundary.import",
+                details={
+                    "file": path.name,
+                    "source": source_label,
+                    "scale": scale,
+                    "vertices": [before, geom.num_coords],
+                },
             )
             report.updated.append(tenant.slug)
         if dry_run:

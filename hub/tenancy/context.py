@@ -44,7 +44,11 @@ def _apply(scope: Scope, using: str) -> None:
         cursor.execute(
             "SELECT set_config('hub.tenant_ids', %s, false), set_config('hub.user_id', %s, false),"
             " set_config('hub.system', %s, false)",
-            [ids, "" if scope.user_id is None else str(scope.user_id), "on" if scope.system else ""],
+            [
+                ids,
+                "" if scope.user_id is None else str(scope.user_id),
+                "on" if scope.system else "",
+            ],
         )
 
 
@@ -56,7 +60,9 @@ def _enter(scope: Scope, using: str) -> Iterator[Scope]:
         yield scope
     finally:
         _scope.reset(token)
-        if connections[using].connection is not None:
+        connection = connections[using]
+        # In a transaction that is being rolled back PostgreSQL undoes the set_config itself.
+        if connection.connection is not None and not connection.needs_rollback:
             _apply(_scope.get(), using)
 
 

@@ -29,9 +29,7 @@ class TenantMiddleware:
             if tenant is None:
                 raise Http404(_("Diesen Mandanten gibt es nicht: %(slug)s") % match)
             if not tenant.is_active:
-                return render(
-                    request, "tenancy/inactive.html", {"tenant": tenant}, status=410
-                )
+                return render(request, "tenancy/inactive.html", {"tenant": tenant}, status=410)
             request.tenant = tenant
         with _enter(scope_for_user(request.user), "default"):
             return self.get_response(request)

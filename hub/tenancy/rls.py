@@ -53,5 +53,6 @@ def enable(table: str, *, self_read_column: str | None = None) -> migrations.Run
 def functions() -> migrations.RunSQL:
     return migrations.RunSQL(
         FUNCTION_SQL,
-        "DROP FUNCTION IF EXISTS hub_tenant_visible(bigint); DROP FUNCTION IF EXISTS hub_current_user_id();",
+        "DROP FUNCTION IF EXISTS hub_tenant_visible(bigint);"
+        " DROP FUNCTION IF EXISTS hub_current_user_id();",
     )

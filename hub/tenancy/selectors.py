@@ -36,9 +36,7 @@ def descendants(tenant_ids: Iterable[int]) -> set[int]:
 def roles_of(user) -> dict[int, set[str]]:
     """The user's roles per tenant as granted (before cascading). Reads only the user's own rows."""
     with tenant_context((), user_id=user.pk):
-        rows = Membership._base_manager.filter(user_id=user.pk).values_list(
-            "tenant_id", "role"
-        )
+        rows = Membership._base_manager.filter(user_id=user.pk).values_list("tenant_id", "role")
         granted: dict[int, set[str]] = {}
         for tenant_id, role in rows:
             granted.setdefault(tenant_id, set()).add(role)

@@ -25,14 +25,16 @@ def _map_config() -> dict:
 
 def start(request):
     tenants = list(active_tenants())
-    groups = [
-        (kind.label, [t for t in tenants if t.kind == kind]) for kind in KIND_ORDER
-    ]
-    return render(request, "tenancy/start.html", {
-        "groups": [(label, members) for label, members in groups if members],
-        "tenant_count": len(tenants),
-        "map": _map_config(),
-    })
+    groups = [(kind.label, [t for t in tenants if t.kind == kind]) for kind in KIND_ORDER]
+    return render(
+        request,
+        "tenancy/start.html",
+        {
+            "groups": [(label, members) for label, members in groups if members],
+            "tenant_count": len(tenants),
+            "map": _map_config(),
+        },
+    )
 
 
 def tenant_home(request, slug: str):
@@ -41,10 +43,14 @@ def tenant_home(request, slug: str):
     if tenant.boundary is not None:
         # ETRS89 / UTM 32N: an equal-distance metric projection for Germany.
         area_km2 = tenant.boundary.transform(25832, clone=True).area / 1_000_000
-    return render(request, "tenancy/tenant.html", {
-        "tenant": tenant,
-        "parents": [p for p in tenant.parents.all() if p.is_active],
-        "children": [c for c in tenant.children.all() if c.is_active],
-        "area_km2": area_km2,
-        "map": _map_config(),
-    })
+    return render(
+        request,
+        "tenancy/tenant.html",
+        {
+            "tenant": tenant,
+            "parents": [p for p in tenant.parents.all() if p.is_active],
+            "children": [c for c in tenant.children.all() if c.is_active],
+            "area_km2": area_km2,
+            "map": _map_config(),
+        },
+    )

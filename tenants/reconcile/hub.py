@@ -16,8 +16,17 @@ from tenants.spec import DesiredTenant
 
 DERIVED_SOURCE = "Vereinigung der Gebiete der Mitglieder"
 SCALAR_FIELDS = (
-    "name", "short_name", "kind", "ags", "ars", "contact", "services", "mail_domains",
-    "identity_provider", "boundary_source", "boundary_scale",
+    "name",
+    "short_name",
+    "kind",
+    "ags",
+    "ars",
+    "contact",
+    "services",
+    "mail_domains",
+    "identity_provider",
+    "boundary_source",
+    "boundary_scale",
 )
 
 
@@ -63,12 +72,18 @@ class HubTarget:
             spec, current = tenant.spec, existing.get(slug)
             boundary, source, scale = tenant.boundary, tenant.boundary_source, tenant.boundary_scale
             finer_in_db = (
-                current is not None and current.boundary is not None
-                and current.boundary_scale is not None and scale is not None
+                current is not None
+                and current.boundary is not None
+                and current.boundary_scale is not None
+                and scale is not None
                 and current.boundary_scale < scale
             )
             if finer_in_db:  # an imported finer boundary (VG250) wins over the YAML's VG5000
-                boundary, source, scale = current.boundary, current.boundary_source, current.boundary_scale
+                boundary, source, scale = (
+                    current.boundary,
+                    current.boundary_source,
+                    current.boundary_scale,
+                )
             elif boundary is None and spec.boundary is None and tenant.children:
                 members = [resolve(child) for child in sorted(tenant.children)]
                 with_area = [m for m in members if m["boundary"] is not None]
@@ -85,8 +100,11 @@ class HubTarget:
                 "contact": spec.contact.model_dump(mode="json", exclude_none=True),
                 "services": [s.value for s in spec.services],
                 "mail_domains": list(spec.mail_domains),
-                "identity_provider": spec.identity_provider.model_dump(mode="json", exclude_none=True)
-                if spec.identity_provider else None,
+                "identity_provider": spec.identity_provider.model_dump(
+                    mode="json", exclude_none=True
+                )
+                if spec.identity_provider
+                else None,
                 "boundary": boundary,
                 "boundary_source": source,
                 "boundary_scale": scale,
@@ -109,14 +127,18 @@ class HubTarget:
             changes.append(FieldChange("parents", old_parents, wanted["parents"]))
         old_geom = current.boundary if current else None
         if not same(old_geom, wanted["boundary"]):
-            changes.append(FieldChange(
-                "boundary", None, None,
-                summary=f"{_vertices(old_geom)} → {_vertices(wanted['boundary'])} vertices",
-            ))
+            changes.append(
+                FieldChange(
+                    "boundary",
+                    None,
+                    None,
+                    summary=f"{_vertices(old_geom)} → {_vertices(wanted['boundary'])} vertices",
+                )
+            )
         return tuple(changes)
 
     def apply(self, diff: Diff, *, actor: str) -> None:
-        with transaction.atomic(), system_context():
+        with system_context(), transaction.atomic():
             tenants = {t.slug: t for t in Tenant.objects.all()}
             touched = []
             for change in diff.changes:
@@ -137,8 +159,10 @@ class HubTarget:
                     wanted_parents = diff.desired[change.slug]["parents"]
                     tenant.parents.set([tenants[slug] for slug in wanted_parents])
                 TenantEvent.objects.create(
-                    tenant=tenant, actor=actor, action=f"reconcile.{change.action}",
-                    details={"fields": [
-                        {"name": f.name, "summary": str(f)} for f in change.fields
-                    ]},
+                    tenant=tenant,
+                    actor=actor,
+                    action=f"reconcile.{change.action}",
+                    details={
+                        "fields": [{"name": f.name, "summary": str(f)} for f in change.fields]
+                    },
                 )

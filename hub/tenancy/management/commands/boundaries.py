@@ -25,26 +25,47 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         cmd = sub.add_parser("import", help="replace tenant boundaries by those in FILE")
         cmd.add_argument("file", type=Path)
-        cmd.add_argument("--scale", type=int, default=250_000,
-                         help="scale denominator of the file (default 250000 for VG250)")
-        cmd.add_argument("--source", default="VG250 © GeoBasis-DE / BKG",
-                         help="attribution stored with the boundaries")
+        cmd.add_argument(
+            "--scale",
+            type=int,
+            default=250_000,
+            help="scale denominator of the file (default 250000 for VG250)",
+        )
+        cmd.add_argument(
+            "--source",
+            default="VG250 © GeoBasis-DE / BKG",
+            help="attribution stored with the boundaries",
+        )
         cmd.add_argument("--dry-run", action="store_true", help="report, change nothing")
-        cmd.add_argument("--force", action="store_true",
-                         help="also replace boundaries that are finer than the file")
+        cmd.add_argument(
+            "--force",
+            action="store_true",
+            help="also replace boundaries that are finer than the file",
+        )
 
     def handle(self, *args, action, file, scale, source, dry_run, force, **options):
         if scale < 1000:
             raise CommandError(f"--scale {scale}: give the scale denominator, e.g. 250000")
 
         def progress(layer):
-            return tqdm(layer, total=len(layer), desc=f"{file.name}:{layer.name}", unit=" features",
-                        file=self.stderr._out, disable=not self.stderr.isatty())
+            return tqdm(
+                layer,
+                total=len(layer),
+                desc=f"{file.name}:{layer.name}",
+                unit=" features",
+                file=self.stderr._out,
+                disable=not self.stderr.isatty(),
+            )
 
         try:
             report = import_boundaries(
-                file, scale=scale, source_label=f"{source} ({file.name})",
-                actor=f"cli:{getpass.getuser()}", dry_run=dry_run, force=force, progress=progress,
+                file,
+                scale=scale,
+                source_label=f"{source} ({file.name})",
+                actor=f"cli:{getpass.getuser()}",
+                dry_run=dry_run,
+                force=force,
+                progress=progress,
             )
         except BoundaryFileInvalid as exc:
             raise CommandError(f"{exc}\nNothing was imported.") from exc
@@ -54,11 +75,15 @@ class Command(BaseCommand):
         write(f"  replaced:        {len(report.updated):3}  {' '.join(report.updated)}")
         write(f"  unchanged:       {len(report.unchanged):3}  {' '.join(report.unchanged)}")
         if report.kept_finer:
-            write(f"  kept (finer):    {len(report.kept_finer):3}  {' '.join(report.kept_finer)}"
-                  "  (use --force to replace)")
+            write(
+                f"  kept (finer):    {len(report.kept_finer):3}  {' '.join(report.kept_finer)}"
+                "  (use --force to replace)"
+            )
         if report.tenants_not_in_file:
-            write(f"  not in the file: {len(report.tenants_not_in_file):3}  "
-                  f"{' '.join(report.tenants_not_in_file)}  (keep their boundary)")
+            write(
+                f"  not in the file: {len(report.tenants_not_in_file):3}  "
+                f"{' '.join(report.tenants_not_in_file)}  (keep their boundary)"
+            )
         write(f"  features of no tenant: {report.unmatched_features}")
         for problem in report.skipped_features:
             self.stderr.write(f"  skipped: {problem}")
@@ -75,13 +100,18 @@ class Command(BaseCommand):
         try:
             desired = reconcile.desired_tenants()
         except TenantsInvalid:
-            self.stderr.write("  tenant files are invalid: run 'hub tenants apply' after fixing them "
-                              "to recompute the areas of networks")
+            self.stderr.write(
+                "  tenant files are invalid: run 'hub tenants apply' after fixing them "
+                "to recompute the areas of networks"
+            )
             return []
         target = HubTarget()
         plan = target.plan(desired)
-        only_areas = [c for c in plan.changes
-                      if c.action == "update" and {f.name for f in c.fields} <= AREA_FIELDS]
+        only_areas = [
+            c
+            for c in plan.changes
+            if c.action == "update" and {f.name for f in c.fields} <= AREA_FIELDS
+        ]
         if only_areas:
             target.apply(Diff(only_areas, plan.desired), actor="cli:boundaries")
         return [c.slug for c in only_areas]

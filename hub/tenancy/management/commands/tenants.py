@@ -44,8 +44,9 @@ class Command(BaseCommand):
         except TenantsInvalid as exc:
             for problem in exc.problems:
                 self.stderr.write(f"  {problem}")
-            raise CommandError(f"{len(exc.problems)} problem(s) in the tenant files; "
-                               "nothing was applied.") from exc
+            raise CommandError(
+                f"{len(exc.problems)} problem(s) in the tenant files; nothing was applied."
+            ) from exc
         except RegisterUnavailable as exc:
             raise CommandError(str(exc)) from exc
 

@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Shared fixtures. The tests run against the real local stack that `make test` brings up."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from hub.accounts.models import User
+from hub.tenancy.context import system_context
+from hub.tenancy.models import Membership, Tenant
+from tenants import reconcile
+
+SEED_DIR = Path(settings.HUB_TENANTS_DIR)
+
+
+@pytest.fixture
+def tenant_dir(tmp_path: Path) -> Path:
+    """A writable copy of the seed tenant files."""
+    folder = tmp_path / "tenants"
+    folder.mkdir()
+    for path in SEED_DIR.glob("*.yaml"):
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture
+def seeded(db) -> dict[str, Tenant]:
+    """The seed tenants applied to the test database, by slug."""
+    reconcile.apply(reconcile.plan(SEED_DIR), actor="test")
+    return {t.slug: t for t in Tenant.objects.all()}
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str, *grants: tuple[Tenant, str], superuser: bool = False) -> User:
+        user = User.objects.create_user(username, password="pw-" + username)
+        user.is_superuser = superuser
+        user.save()
+        with system_context():
+            for tenant, role in grants:
+                Membership.objects.create(user=user, tenant=tenant, role=role)
+        return user
+
+    return make
