@@ -65,13 +65,17 @@ install_packages() {
   as_root || die "missing Debian packages (${missing[*]}); run 'make up' as root or install them"
   say "Installing Debian packages: ${missing[*]}"
   apt-get update -qq
-  # policy-rc.d keeps the packages from starting their own system services: the hub runs its own.
-  local policy=/usr/sbin/policy-rc.d had_policy=0
-  [ -e "$policy" ] && had_policy=1
-  [ "$had_policy" -eq 1 ] || printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy"
+  # policy-rc.d keeps the packages from starting their own system services: the hub runs its
+  # own. Only a policy we wrote ourselves is removed again, also when the install fails.
+  local policy=/usr/sbin/policy-rc.d status=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy"
+    chmod +x "$policy"
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-    > "$LOG/apt.log" 2>&1 || { tail -20 "$LOG/apt.log"; die "apt-get install failed (log: $LOG/apt.log)"; }
-  [ "$had_policy" -eq 1 ] || rm -f "$policy"
+    > "$LOG/apt.log" 2>&1 || status=$?
+  if [ "$status" -ne 0 ]; then tail -20 "$LOG/apt.log"; die "apt-get install failed (log: $LOG/apt.log)"; fi
 }
 
 install_keycloak() {
@@ -284,15 +288,18 @@ EOF
 start_keycloak() {
   if alive keycloak; then info "keycloak: running"; wait_for keycloak 180 health_keycloak; return; fi
   port_busy "$KC_PORT" && die "port $KC_PORT is taken by another program; set HUB_KEYCLOAK_PORT"
+  port_busy "$KC_MGMT_PORT" && die "port $KC_MGMT_PORT is taken by another program; set HUB_KEYCLOAK_MGMT_PORT"
   say "Starting Keycloak $KC_VERSION on :$KC_PORT (first start takes a minute)"
-  # The bootstrap admin only takes effect when the master realm has no admin yet.
+  # The bootstrap admin only takes effect when the master realm has no admin yet. A local cache:
+  # one node needs no cluster, and JGroups would listen beyond loopback.
   launch keycloak env \
     KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD="$KC_ADMIN_PASSWORD" \
     KC_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/keycloak" KC_DB_USERNAME=keycloak \
     KC_DB_PASSWORD="$KEYCLOAK_DB_PASSWORD" \
     JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m -XX:MaxMetaspaceSize=256m" \
     "$KC_HOME/bin/kc.sh" start --optimized --http-enabled=true --http-host=127.0.0.1 \
-    --http-port="$KC_PORT" --http-management-port="$KC_MGMT_PORT" --hostname-strict=false
+    --http-port="$KC_PORT" --http-management-port="$KC_MGMT_PORT" --hostname-strict=false \
+    --cache=local
   wait_for keycloak 240 health_keycloak
 }
 
@@ -340,6 +347,13 @@ stop_service() {
   if kill -0 "$pid" 2>/dev/null; then
     info "$name did not stop within 30s; killing its process group"
     kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  fi
+  # launch() made each service the leader of its own process group: whatever it left behind
+  # (kc.sh's java, a worker's child) is ours to end too, and nothing else is.
+  if kill -0 -- "-$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    for ((i = 0; i < 20; i++)); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
   fi
   rm -f "$(pidfile "$name")"
 }
@@ -404,8 +418,10 @@ $(printf '\033[1m')Regional Data Hub — local stack is up$(printf '\033[0m') ($
   MQTT (Mosquitto)        127.0.0.1:$MQTT_PORT
 
   Demo logins (local only; passwords are in $STATE/secrets.env)
-    hub admin             admin / $HUB_DEMO_PASSWORD
-    hub editor            editor.haldensleben / $HUB_DEMO_PASSWORD
+    hub superuser         admin / $HUB_DEMO_PASSWORD
+    editor (Haldensleben) editor.haldensleben / $HUB_DEMO_PASSWORD
+    tenant admin (Kreis)  admin.landkreis / $HUB_DEMO_PASSWORD
+    moderator (Hohe Börde) moderator.hohe-boerde / $HUB_DEMO_PASSWORD
     Keycloak admin        admin / $KC_ADMIN_PASSWORD
 
   make status · make test · make down

@@ -126,7 +126,8 @@ def _collect(
             except BoundaryFileInvalid as exc:
                 report.skipped_features.append(str(exc))
                 continue
-            geofactor = int(feature.get(gf_field)) if gf_field else None
+            raw_gf = str(feature.get(gf_field)) if gf_field else ""
+            geofactor = int(raw_gf) if raw_gf.isdigit() else None  # null or odd: not classified
             found[tenant.slug].append((geofactor, geom))
     if usable_layers == 0:
         fields = sorted({f for layer in source for f in layer.fields})

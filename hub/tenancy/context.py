@@ -66,6 +66,11 @@ def _enter(scope: Scope, using: str) -> Iterator[Scope]:
             _apply(_scope.get(), using)
 
 
+def scope_context(scope: Scope, using: str = "default"):
+    """Run the block in a given scope (as computed by selectors.scope_for_user)."""
+    return _enter(scope, using)
+
+
 def tenant_context(
     tenant_ids: Iterable[int], *, user_id: int | None = None, using: str = "default"
 ):

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import re
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from hub.tenancy.context import _enter
+from hub.tenancy.context import scope_context
 from hub.tenancy.models import Tenant
 from hub.tenancy.selectors import scope_for_user
 
 # /t/<slug>/... for pages, /api/v1/t/<slug>/... for the API.
-TENANT_PATH = re.compile(r"^/(?:api/v1/)?t/(?P<slug>[a-z0-9-]+)(?:/|$)")
+# Any segment is matched, so that a malformed slug gets the same clear 404 as an unknown one.
+TENANT_PATH = re.compile(r"^/(?P<api>api/v1/)?t/(?P<slug>[^/]+)(?:/|$)")
 
 
 class TenantMiddleware:
@@ -26,10 +27,21 @@ class TenantMiddleware:
         match = TENANT_PATH.match(request.path_info)
         if match:
             tenant = Tenant.objects.filter(slug=match["slug"]).first()
-            if tenant is None:
-                raise Http404(_("Diesen Mandanten gibt es nicht: %(slug)s") % match)
-            if not tenant.is_active:
-                return render(request, "tenancy/inactive.html", {"tenant": tenant}, status=410)
+            if tenant is None or not tenant.is_active:
+                return self._refuse(request, match, tenant)
             request.tenant = tenant
-        with _enter(scope_for_user(request.user), "default"):
+        with scope_context(scope_for_user(request.user)):
             return self.get_response(request)
+
+    def _refuse(self, request, match, tenant):
+        """404 for an unknown tenant, 410 for a deactivated one; JSON on API paths."""
+        status = 404 if tenant is None else 410
+        if tenant is None:
+            message = _("Diesen Mandanten gibt es nicht: %(slug)s") % {"slug": match["slug"]}
+        else:
+            message = _("Dieser Mandant ist nicht mehr aktiv: %(slug)s") % {"slug": tenant.slug}
+        if match["api"]:
+            return JsonResponse({"detail": message}, status=status)
+        if tenant is None:
+            raise Http404(message)
+        return render(request, "tenancy/inactive.html", {"tenant": tenant}, status=status)

@@ -12,7 +12,7 @@ from hub.tenancy.models import CASCADING_ROLES, Membership, Tenant
 
 
 def descendants(tenant_ids: Iterable[int]) -> set[int]:
-    """The given tenants and every tenant below them (children, grandchildren, ...), active only."""
+    """The given tenants and every tenant below them, reached through active tenants only."""
     ids = list(tenant_ids)
     if not ids:
         return set()
@@ -20,13 +20,13 @@ def descendants(tenant_ids: Iterable[int]) -> set[int]:
         cursor.execute(
             """
             WITH RECURSIVE below(id) AS (
-                SELECT unnest(%s::bigint[])
+                SELECT t.id FROM tenancy_tenant t WHERE t.id = ANY (%s::bigint[]) AND t.is_active
                 UNION
-                SELECT link.from_tenant_id FROM tenancy_tenant_parents link
+                SELECT child.id FROM tenancy_tenant_parents link
                 JOIN below ON link.to_tenant_id = below.id
+                JOIN tenancy_tenant child ON child.id = link.from_tenant_id AND child.is_active
             )
-            SELECT below.id FROM below JOIN tenancy_tenant t ON t.id = below.id
-            WHERE t.is_active
+            SELECT id FROM below
             """,
             [ids],
         )

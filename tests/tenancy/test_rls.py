@@ -192,3 +192,11 @@ def test_request_runs_in_the_users_scope(events, make_user, client):
     listed = {event.tenant_id for event in page.context_data["cl"].result_list}
     assert listed == {events["haldensleben"].pk}
     assert current_scope().tenant_ids == frozenset()
+
+
+def test_a_role_on_a_deactivated_tenant_reaches_nothing(events, make_user):
+    """Regression: a cascading role on a deactivated district still reached its active towns."""
+    admin = make_user("kreisadmin", (events["landkreis-boerde"], Role.TENANT_ADMIN))
+    events["landkreis-boerde"].is_active = False
+    events["landkreis-boerde"].save()
+    assert scope_for_user(admin).tenant_ids == frozenset()

@@ -101,3 +101,20 @@ def test_openapi_document_describes_the_api(client):
     spec = client.get("/api/v1/openapi.json").json()
     assert spec["openapi"].startswith("3.")
     assert {"/api/v1/tenants", "/api/v1/t/{slug}", "/api/v1/tenants.geojson"} <= set(spec["paths"])
+
+
+@pytest.mark.parametrize("path", ["/t/Haldensleben/", "/t/halden_sleben/", "/t/%E2%9C%93/"])
+def test_malformed_tenant_slug_is_a_clean_404(seeded, client, path):
+    """Regression: slugs outside [a-z0-9-] slipped past the middleware and crashed the view."""
+    assert client.get(path).status_code == 404
+
+
+def test_api_paths_answer_unknown_and_inactive_tenants_in_json(seeded, client):
+    unknown = client.get("/api/v1/t/gibt-es-nicht")
+    assert unknown.status_code == 404
+    assert unknown.json() == {"detail": "Diesen Mandanten gibt es nicht: gibt-es-nicht"}
+    seeded["moeser"].is_active = False
+    seeded["moeser"].save()
+    gone = client.get("/api/v1/t/moeser", headers={"accept-language": "en"})
+    assert gone.status_code == 410
+    assert gone.json() == {"detail": "This tenant is no longer active: moeser"}
