@@ -13,6 +13,8 @@ import requests
 from django.conf import settings
 from keycloak import KeycloakAdmin
 
+from identity.keycloak import admin_client, provider
+
 WEB = "http://127.0.0.1:8000"
 
 
@@ -46,15 +48,8 @@ def test_healthz_turns_red_without_redis_and_green_when_it_is_back(stack):
 
 
 def test_keycloak_admin_api_is_reachable_through_python_keycloak():
-    conf = settings.HUB_KEYCLOAK
-    admin = KeycloakAdmin(
-        server_url=conf["url"],
-        username=conf["admin_user"],
-        password=conf["admin_password"],
-        realm_name="master",
-        user_realm_name="master",
-    )
-    assert "master" in {realm["realm"] for realm in admin.get_realms()}
+    admin = admin_client()
+    assert "master" in provider().realms()
     # Write access too: create and remove a throwaway realm.
     name = f"test-{uuid.uuid4().hex[:8]}"
     admin.create_realm({"realm": name, "enabled": False})
