@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
 from hub.tenancy.models import Membership, Tenant, TenantEvent
+from tenants.reconcile.hub import SCALAR_FIELDS
 
 
 @admin.register(Tenant)
@@ -13,23 +14,7 @@ class TenantAdmin(GISModelAdmin):
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name", "slug", "ags", "ars")
     # Reconcile owns these: a change here would be undone by the next `hub tenants apply`.
-    readonly_fields = (
-        "slug",
-        "name",
-        "kind",
-        "ags",
-        "ars",
-        "parents",
-        "contact",
-        "services",
-        "mail_domains",
-        "identity_provider",
-        "boundary_source",
-        "boundary_scale",
-        "is_active",
-        "created_at",
-        "updated_at",
-    )
+    readonly_fields = ("slug", *SCALAR_FIELDS, "parents", "is_active", "created_at", "updated_at")
 
     def has_add_permission(self, request):
         return False

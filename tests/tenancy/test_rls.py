@@ -11,26 +11,9 @@ from django.db import DatabaseError, connection, transaction
 from hub.tenancy.context import current_scope, system_context, tenant_context
 from hub.tenancy.models import Membership, Role, TenantEvent, TenantOwned
 from hub.tenancy.selectors import scope_for_user
+from tests.seed import DISTRICT_MEMBERS, NETWORK_MEMBERS
 
 pytestmark = pytest.mark.django_db
-
-NETWORK_MEMBERS = {
-    "barleben",
-    "moeser",
-    "niedere-boerde",
-    "oebisfelde-weferlingen",
-    "vg-flechtingen",
-    "wolmirstedt",
-}
-DISTRICT_MEMBERS = {
-    "haldensleben",
-    "hohe-boerde",
-    "barleben",
-    "niedere-boerde",
-    "oebisfelde-weferlingen",
-    "vg-flechtingen",
-    "wolmirstedt",
-}
 
 
 def raw_count(table: str) -> int:

@@ -12,6 +12,7 @@ from hub.tenancy.models import Membership, Tenant, TenantEvent
 from tenants import reconcile
 from tenants.reconcile.hub import DERIVED_SOURCE
 from tenants.spec import TenantsInvalid
+from tests.seed import NETWORK_MEMBERS
 
 pytestmark = pytest.mark.django_db
 
@@ -65,17 +66,7 @@ def test_plan_shows_an_edit_as_one_field_change(tenant_dir):
 def test_network_area_is_the_union_of_its_members(seeded):
     network = seeded["energieeffizienznetzwerk-mittelland"]
     assert network.boundary_source == DERIVED_SOURCE
-    members = [
-        seeded[s]
-        for s in (
-            "barleben",
-            "moeser",
-            "niedere-boerde",
-            "oebisfelde-weferlingen",
-            "vg-flechtingen",
-            "wolmirstedt",
-        )
-    ]
+    members = [seeded[slug] for slug in sorted(NETWORK_MEMBERS)]
     members_area = sum(m.boundary.area for m in members)
     assert network.boundary.area == pytest.approx(members_area, rel=1e-6)
     for member in members:
