@@ -3,6 +3,7 @@
 
 from ninja import NinjaAPI
 
+from hub.accounts.auth import Unauthenticated, unauthenticated_response
 from hub.registry import registry
 
 api = NinjaAPI(
@@ -13,3 +14,4 @@ api = NinjaAPI(
 )
 for prefix, router in registry.api_routers:
     api.add_router(prefix, router)
+api.add_exception_handler(Unauthenticated, unauthenticated_response)

@@ -59,7 +59,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HUB_REDIS_URL", str, "redis://127.0.0.1:6379/0", "Redis: Celery broker and cache"),
     Setting("HUB_MQTT_HOST", str, "127.0.0.1", "MQTT broker host"),
     Setting("HUB_MQTT_PORT", int, "1883", "MQTT broker port"),
-    Setting("HUB_KEYCLOAK_URL", str, "http://127.0.0.1:8080", "Keycloak base URL"),
+    Setting(
+        "HUB_KEYCLOAK_URL",
+        str,
+        "http://localhost:8080",
+        "Keycloak base URL, the same for browsers and the hub (it is part of the token issuer)",
+    ),
     Setting(
         "HUB_KEYCLOAK_HEALTH_URL",
         str,
@@ -67,6 +72,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Keycloak readiness endpoint (management interface)",
     ),
     Setting("HUB_KEYCLOAK_ADMIN_USER", str, "admin", "Keycloak admin user for reconcile"),
+    Setting("HUB_KEYCLOAK_REALM", str, "region", "the region's realm"),
+    Setting("HUB_API_AUDIENCE", str, "hub-api", "audience every API token must carry"),
+    Setting("HUB_OIDC_CLIENT_SECRET", str, None, "secret of the hub's client", secret=True),
+    Setting("HUB_CKAN_CLIENT_SECRET", str, None, "secret of CKAN's client", secret=True),
+    Setting("HUB_OGC_CLIENT_SECRET", str, None, "secret of the OGC server's client", secret=True),
+    Setting("HUB_PUBLIC_URL", str, "http://localhost:8000", "the hub's URL as browsers see it"),
+    Setting("HUB_CKAN_URL", str, "http://localhost:5000", "CKAN's URL as browsers see it"),
     Setting("HUB_KEYCLOAK_ADMIN_PASSWORD", str, None, "password of that admin user", secret=True),
     Setting("HUB_TENANTS_DIR", Path, str(ROOT / "tenants"), "folder of the tenant YAML files"),
     Setting(
@@ -104,11 +116,17 @@ def read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
-def configure(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Return every declared setting, parsed; raise ConfigError naming each missing or bad key."""
+def layered_environ(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment over the env file: what configure() reads, and what tenant files may
+    name by reference (e.g. the variable holding an upstream directory's client secret)."""
     environ = os.environ if environ is None else environ
     env_file = Path(environ.get("HUB_ENV_FILE", str(ROOT / "var" / "hub.env")))
-    layered = {**read_env_file(env_file), **environ}
+    return {**read_env_file(env_file), **environ}
+
+
+def configure(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return every declared setting, parsed; raise ConfigError naming each missing or bad key."""
+    layered = layered_environ(environ)
     values: dict[str, Any] = {}
     problems: list[str] = []
     for setting in SETTINGS:

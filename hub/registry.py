@@ -17,8 +17,8 @@ class Registry:
     api_routers: list[tuple[str, Router]] = field(default_factory=list)
 
     def add_api(self, prefix: str, router: Router) -> None:
-        if any(existing == prefix for existing, _ in self.api_routers):
-            raise ValueError(f"API prefix {prefix!r} is registered twice")
+        if any(existing is router for _, existing in self.api_routers):
+            raise ValueError(f"the API router for {prefix!r} is registered twice")
         self.api_routers.append((prefix, router))
 
 

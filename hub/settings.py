@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "mozilla_django_oidc",
     "leaflet",
     "hub.accounts",
     "hub.tenancy",
@@ -34,6 +35,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mozilla_django_oidc.middleware.SessionRefresh",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hub.tenancy.middleware.TenantMiddleware",
 ]
@@ -99,7 +101,16 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-LOGIN_URL = "admin:login"
+# Sessions in Redis with PostgreSQL behind: fast reads, and they survive a Redis restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+LOGIN_URL = "oidc_authentication_init"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+AUTHENTICATION_BACKENDS = [
+    "hub.accounts.oidc.KeycloakBackend",
+    # Local accounts only for the operators' Django admin (the demo superuser of the stack).
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -129,7 +140,33 @@ HUB_KEYCLOAK = {
     "health_url": CONFIG["HUB_KEYCLOAK_HEALTH_URL"],
     "admin_user": CONFIG["HUB_KEYCLOAK_ADMIN_USER"],
     "admin_password": CONFIG["HUB_KEYCLOAK_ADMIN_PASSWORD"],
+    "realm": CONFIG["HUB_KEYCLOAK_REALM"],
+    "audience": CONFIG["HUB_API_AUDIENCE"],
+    "client_secret": CONFIG["HUB_OIDC_CLIENT_SECRET"],
+    "ckan_client_secret": CONFIG["HUB_CKAN_CLIENT_SECRET"],
+    "ogc_client_secret": CONFIG["HUB_OGC_CLIENT_SECRET"],
 }
+HUB_PUBLIC_URL = CONFIG["HUB_PUBLIC_URL"].rstrip("/")
+_REALM_URL = f"{CONFIG['HUB_KEYCLOAK_URL'].rstrip('/')}/realms/{CONFIG['HUB_KEYCLOAK_REALM']}"
+_OIDC = f"{_REALM_URL}/protocol/openid-connect"
+HUB_OIDC_ISSUER = _REALM_URL
+OIDC_RP_CLIENT_ID = "hub"
+OIDC_RP_CLIENT_SECRET = CONFIG["HUB_OIDC_CLIENT_SECRET"]
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile organization"
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{_OIDC}/auth"
+OIDC_OP_TOKEN_ENDPOINT = f"{_OIDC}/token"
+OIDC_OP_USER_ENDPOINT = f"{_OIDC}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{_OIDC}/certs"
+OIDC_OP_LOGOUT_ENDPOINT = f"{_OIDC}/logout"
+OIDC_OP_LOGOUT_URL_METHOD = "hub.accounts.oidc.logout_url"
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = 10
+# Memberships are re-read from Keycloak when the ID token is this old (silent prompt=none).
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 300
+OIDC_EXEMPT_URLS = ["healthz", "/api/", "/static/"]
+HUB_CKAN_URL = CONFIG["HUB_CKAN_URL"].rstrip("/")
 HUB_TENANTS_DIR = CONFIG["HUB_TENANTS_DIR"]
 HUB_DATA_DIR = CONFIG["HUB_DATA_DIR"]
 HUB_HEALTH_TIMEOUT = CONFIG["HUB_HEALTH_TIMEOUT"]

@@ -9,6 +9,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("", include("hub.accounts.urls")),
     path("api/v1/", api.urls),
     path("", include("hub.tenancy.urls")),
 ]

@@ -82,6 +82,8 @@ class IdentityProvider(Strict):
     # The name of the environment variable holding the client secret: secrets are never in YAML.
     client_secret_env: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")] | None = None
     domains: list[str] = []
+    # The hub role of a person who signs in through this directory and has no other role yet.
+    default_role: Literal["citizen", "editor", "moderator", "tenant-admin", "developer"] = "citizen"
 
 
 class Boundary(Strict):

@@ -129,6 +129,12 @@ ensure_secrets() {
     } > "$f"
     umask 022
   fi
+  # Secrets added by later versions of this script are appended to an existing file.
+  local key
+  for key in HUB_OIDC_CLIENT_SECRET HUB_CKAN_CLIENT_SECRET HUB_OGC_CLIENT_SECRET \
+             HUB_IDP_HOHE_BOERDE_SECRET; do
+    grep -q "^$key=" "$f" || echo "$key=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')" >> "$f"
+  done
   # shellcheck disable=SC1090
   source "$f"
   # The hub's configuration for this stack; hub/config.py reads it beneath the real environment.
@@ -147,11 +153,16 @@ HUB_DB_PASSWORD=$HUB_DB_PASSWORD
 HUB_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
 HUB_MQTT_HOST=127.0.0.1
 HUB_MQTT_PORT=$MQTT_PORT
-HUB_KEYCLOAK_URL=http://127.0.0.1:$KC_PORT
+HUB_KEYCLOAK_URL=http://localhost:$KC_PORT
 HUB_KEYCLOAK_HEALTH_URL=http://127.0.0.1:$KC_MGMT_PORT/health/ready
 HUB_KEYCLOAK_ADMIN_USER=admin
 HUB_KEYCLOAK_ADMIN_PASSWORD=$KC_ADMIN_PASSWORD
 HUB_DEMO_PASSWORD=$HUB_DEMO_PASSWORD
+HUB_OIDC_CLIENT_SECRET=$HUB_OIDC_CLIENT_SECRET
+HUB_CKAN_CLIENT_SECRET=$HUB_CKAN_CLIENT_SECRET
+HUB_OGC_CLIENT_SECRET=$HUB_OGC_CLIENT_SECRET
+HUB_IDP_HOHE_BOERDE_SECRET=$HUB_IDP_HOHE_BOERDE_SECRET
+HUB_PUBLIC_URL=http://localhost:$WEB_PORT
 EOF
   umask 022
 }
@@ -298,8 +309,8 @@ start_keycloak() {
     KC_DB_PASSWORD="$KEYCLOAK_DB_PASSWORD" \
     JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m -XX:MaxMetaspaceSize=256m" \
     "$KC_HOME/bin/kc.sh" start --optimized --http-enabled=true --http-host=127.0.0.1 \
-    --http-port="$KC_PORT" --http-management-port="$KC_MGMT_PORT" --hostname-strict=false \
-    --cache=local
+    --http-port="$KC_PORT" --http-management-port="$KC_MGMT_PORT" \
+    --hostname="http://localhost:$KC_PORT" --cache=local
   wait_for keycloak 240 health_keycloak
 }
 
@@ -397,8 +408,9 @@ cmd_start() {
 }
 
 cmd_seed() {
-  say "Reconciling the seed tenants (tenants/*.yaml)"
-  hub tenants apply
+  say "Reconciling the seed tenants (tenants/*.yaml) with the hub and Keycloak"
+  hub demo_directory
+  hub tenants apply | tail -1
   hub demo_users
 }
 
@@ -418,11 +430,14 @@ $(printf '\033[1m')Regional Data Hub — local stack is up$(printf '\033[0m') ($
   MQTT (Mosquitto)        127.0.0.1:$MQTT_PORT
 
   Demo logins (local only; passwords are in $STATE/secrets.env)
-    hub superuser         admin / $HUB_DEMO_PASSWORD
-    editor (Haldensleben) editor.haldensleben / $HUB_DEMO_PASSWORD
-    tenant admin (Kreis)  admin.landkreis / $HUB_DEMO_PASSWORD
-    moderator (Hohe Börde) moderator.hohe-boerde / $HUB_DEMO_PASSWORD
-    Keycloak admin        admin / $KC_ADMIN_PASSWORD
+    Sign in at http://localhost:$WEB_PORT/oidc/authenticate/ (realm "region"):
+      editor.haldensleben   editor of Stadt Haldensleben          / $HUB_DEMO_PASSWORD
+      admin.landkreis       tenant admin of Landkreis Börde       / $HUB_DEMO_PASSWORD
+      region.admin          region admin (Landkreis and below)    / $HUB_DEMO_PASSWORD
+      buerger.demo          citizen                               / $HUB_DEMO_PASSWORD
+      m.mustermann          via "Hohe Börde" directory (brokered) / $HUB_DEMO_PASSWORD
+    Django admin (local)    admin / $HUB_DEMO_PASSWORD
+    Keycloak admin console  admin / $KC_ADMIN_PASSWORD
 
   make status · make test · make down
 EOF

@@ -7,3 +7,9 @@ class AccountsConfig(AppConfig):
     name = "hub.accounts"
     label = "accounts"
     verbose_name = _("Konten")
+
+    def ready(self) -> None:
+        from hub.accounts.api import router
+        from hub.registry import registry
+
+        registry.add_api("", router)

@@ -7,6 +7,7 @@ Targets: the hub's database today; Keycloak, CKAN and the OGC server join as the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
@@ -19,8 +20,18 @@ from tenants.spec import DesiredTenant, load_tenants
 __all__ = ["Change", "Diff", "Plan", "Target", "apply", "desired_tenants", "plan", "targets"]
 
 
-def targets() -> list[Target]:
-    return [HubTarget()]
+TARGET_NAMES = ("hub", "keycloak")
+
+
+def targets(only: Iterable[str] | None = None) -> list[Target]:
+    """The reconcile targets, in order; `only` picks some by name."""
+    from tenants.reconcile.keycloak import KeycloakTarget
+
+    chosen = set(TARGET_NAMES if only is None else only)
+    unknown = chosen - set(TARGET_NAMES)
+    if unknown:
+        raise ValueError(f"unknown target(s) {sorted(unknown)}; known: {', '.join(TARGET_NAMES)}")
+    return [t for t in (HubTarget(), KeycloakTarget()) if t.name in chosen]
 
 
 def desired_tenants(folder: Path | None = None) -> list[DesiredTenant]:
@@ -42,9 +53,9 @@ class Plan:
         return len(self.changes)
 
 
-def plan(folder: Path | None = None) -> Plan:
+def plan(folder: Path | None = None, *, only: Iterable[str] | None = None) -> Plan:
     desired = desired_tenants(folder)
-    return Plan([(target, target.plan(desired)) for target in targets()])
+    return Plan([(target, target.plan(desired)) for target in targets(only)])
 
 
 def apply(the_plan: Plan, *, actor: str) -> int:

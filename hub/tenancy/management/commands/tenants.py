@@ -10,6 +10,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from keycloak.exceptions import KeycloakError
+
+from identity.realm import IdentityConfigError
 from tenants import reconcile
 from tenants.register import RegisterUnavailable
 from tenants.spec import TenantsInvalid, json_schema
@@ -27,6 +30,8 @@ class Command(BaseCommand):
         ):
             cmd = sub.add_parser(name, help=text)
             cmd.add_argument("--dir", type=Path, help="folder of tenant files (default: tenants/)")
+            cmd.add_argument("--only", action="append", choices=reconcile.TARGET_NAMES,
+                             help="reconcile only this target (repeatable; default: all)")
         sub.add_parser("schema", help="print the JSON Schema of a tenant file")
 
     def handle(self, *args, action, **options):
@@ -40,21 +45,27 @@ class Command(BaseCommand):
                 desired = reconcile.desired_tenants(folder)
                 self.stdout.write(self.style.SUCCESS(f"{len(desired)} tenant files are valid."))
                 return
-            the_plan = reconcile.plan(folder)
+            the_plan = reconcile.plan(folder, only=options.get("only"))
         except TenantsInvalid as exc:
             for problem in exc.problems:
                 self.stderr.write(f"  {problem}")
             raise CommandError(
                 f"{len(exc.problems)} problem(s) in the tenant files; nothing was applied."
             ) from exc
-        except RegisterUnavailable as exc:
-            raise CommandError(str(exc)) from exc
+        except (RegisterUnavailable, IdentityConfigError, KeycloakError) as exc:
+            raise CommandError(f"{exc}\nNothing was applied.") from exc
 
         for change in the_plan.changes:
             self.stdout.write(str(change))
         if action == "plan":
             self.stdout.write(f"Plan: {len(the_plan)} change(s). Nothing was changed.")
             return
-        applied = reconcile.apply(the_plan, actor=f"cli:{getpass.getuser()}")
+        try:
+            applied = reconcile.apply(the_plan, actor=f"cli:{getpass.getuser()}")
+        except KeycloakError as exc:
+            raise CommandError(
+                f"Keycloak refused a change: {exc}\nThe targets before it are applied; "
+                "apply is idempotent, so run it again once the cause is fixed."
+            ) from exc
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Applied {applied} change(s) in {elapsed:.2f}s."))
