@@ -35,7 +35,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "mozilla_django_oidc.middleware.SessionRefresh",
+    "hub.accounts.middleware.KeycloakSessionRefresh",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hub.tenancy.middleware.TenantMiddleware",
 ]

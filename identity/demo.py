@@ -24,12 +24,30 @@ class DemoPerson:
 
 
 REGION_PEOPLE = (
-    DemoPerson("editor.haldensleben", "Erika", "Redakteurin", "erika.redakteurin@haldensleben.de",
-               ("/tenants/haldensleben/editor",), ("haldensleben",)),
-    DemoPerson("admin.landkreis", "Lars", "Landrat-Büro", "lars.buero@landkreis-boerde.de",
-               ("/tenants/landkreis-boerde/tenant-admin",), ("landkreis-boerde",)),
-    DemoPerson("region.admin", "Regina", "Regional", "regina.regional@landkreis-boerde.de",
-               ("/tenants/landkreis-boerde/region-admin",), ("landkreis-boerde",)),
+    DemoPerson(
+        "editor.haldensleben",
+        "Erika",
+        "Redakteurin",
+        "erika.redakteurin@haldensleben.de",
+        ("/tenants/haldensleben/editor",),
+        ("haldensleben",),
+    ),
+    DemoPerson(
+        "admin.landkreis",
+        "Lars",
+        "Landrat-Büro",
+        "lars.buero@landkreis-boerde.de",
+        ("/tenants/landkreis-boerde/tenant-admin",),
+        ("landkreis-boerde",),
+    ),
+    DemoPerson(
+        "region.admin",
+        "Regina",
+        "Regional",
+        "regina.regional@landkreis-boerde.de",
+        ("/tenants/landkreis-boerde/region-admin",),
+        ("landkreis-boerde",),
+    ),
     DemoPerson("buerger.demo", "Bernd", "Bürger", "bernd.buerger@example.org"),
 )
 DIRECTORY_PEOPLE = (
@@ -56,15 +74,21 @@ def ensure_user(admin: KeycloakAdmin, person: DemoPerson, password: str) -> str:
     return user_id
 
 
-def ensure_directory(admin: KeycloakAdmin, *, broker_secret: str, region_url: str,
-                     password: str) -> None:
+def ensure_directory(
+    admin: KeycloakAdmin, *, broker_secret: str, region_url: str, password: str
+) -> None:
     """The realm standing in for Hohe Börde's own directory, with its client for the region."""
     admin.change_current_realm("master")
     try:
         admin.get_realm(DIRECTORY_REALM)
     except KeycloakGetError:
-        admin.create_realm({"realm": DIRECTORY_REALM, "enabled": True,
-                            "displayName": "Verzeichnis der Gemeinde Hohe Börde (Demo)"})
+        admin.create_realm(
+            {
+                "realm": DIRECTORY_REALM,
+                "enabled": True,
+                "displayName": "Verzeichnis der Gemeinde Hohe Börde (Demo)",
+            }
+        )
     admin.change_current_realm(DIRECTORY_REALM)
     client = {
         "clientId": DIRECTORY_CLIENT,

@@ -85,8 +85,9 @@ def _mappers(*, audience: str) -> list[dict[str, Any]]:
     ]
 
 
-def _web_client(client_id: str, name: str, base_url: str, secret: str, callback: str,
-                audience: str) -> dict[str, Any]:
+def _web_client(
+    client_id: str, name: str, *, base_url: str, secret: str, callback: str, audience: str
+) -> dict[str, Any]:
     return {
         "clientId": client_id,
         "name": name,
@@ -111,8 +112,11 @@ def _web_client(client_id: str, name: str, base_url: str, secret: str, callback:
     }
 
 
-def build(tenants: list[Any], settings: RealmSettings, environ: dict[str, str] | None = None,
-          ) -> RealmModel:
+def build(
+    tenants: list[Any],
+    settings: RealmSettings,
+    environ: dict[str, str] | None = None,
+) -> RealmModel:
     """The desired realm for these (validated) tenants; IdentityConfigError for missing secrets."""
     environ = dict(os.environ) if environ is None else environ
     realm = {
@@ -134,11 +138,22 @@ def build(tenants: list[Any], settings: RealmSettings, environ: dict[str, str] |
         "ssoSessionIdleTimeout": 1800,
     }
     clients = {
-        "hub": _web_client("hub", "Regionaler Datenhub", settings.hub_url,
-                           settings.hub_client_secret, "/oidc/callback/", settings.api_audience),
-        "ckan": _web_client("ckan", "Offene Daten (CKAN)", settings.ckan_url,
-                            settings.ckan_client_secret, "/user/oidc/callback",
-                            settings.api_audience),
+        "hub": _web_client(
+            "hub",
+            "Regionaler Datenhub",
+            base_url=settings.hub_url,
+            secret=settings.hub_client_secret,
+            callback="/oidc/callback/",
+            audience=settings.api_audience,
+        ),
+        "ckan": _web_client(
+            "ckan",
+            "Offene Daten (CKAN)",
+            base_url=settings.ckan_url,
+            secret=settings.ckan_client_secret,
+            callback="/user/oidc/callback",
+            audience=settings.api_audience,
+        ),
         "ogc": {
             "clientId": "ogc",
             "name": "OGC-Dienste",
@@ -225,7 +240,8 @@ def _idp(slug: str, upstream: Any, environ: dict[str, str], file: str) -> dict[s
             {
                 "name": f"{slug} {upstream.default_role}",
                 "identityProviderMapper": "oidc-hardcoded-group-idp-mapper"
-                if upstream.protocol == "oidc" else "saml-hardcoded-group-idp-mapper",
+                if upstream.protocol == "oidc"
+                else "saml-hardcoded-group-idp-mapper",
                 "config": {
                     "syncMode": "INHERIT",
                     "group": f"/{TENANTS_GROUP}/{slug}/{upstream.default_role}",

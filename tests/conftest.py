@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from keycloak.exceptions import KeycloakDeleteError, KeycloakGetError
 
 from hub.accounts.models import User
 from hub.tenancy.context import system_context
 from hub.tenancy.models import Membership, Tenant
+from identity.keycloak import admin_client
 from tenants import reconcile
 
 SEED_DIR = Path(settings.HUB_TENANTS_DIR)
@@ -30,8 +34,18 @@ def tenant_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def seeded(db) -> dict[str, Tenant]:
     """The seed tenants applied to the test database, by slug."""
-    reconcile.apply(reconcile.plan(SEED_DIR), actor="test")
+    reconcile.apply(reconcile.plan(SEED_DIR, only=["hub"]), actor="test")
     return {t.slug: t for t in Tenant.objects.all()}
+
+
+@pytest.fixture
+def keycloak_realm(settings):
+    """Point the Keycloak target at a realm of its own, removed afterwards."""
+    name = f"test-region-{uuid.uuid4().hex[:8]}"
+    settings.HUB_KEYCLOAK = {**settings.HUB_KEYCLOAK, "realm": name}
+    yield name
+    with contextlib.suppress(KeycloakGetError, KeycloakDeleteError):  # never created
+        admin_client().delete_realm(name)
 
 
 @pytest.fixture

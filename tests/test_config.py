@@ -7,6 +7,12 @@ import pytest
 
 from hub.config import SETTINGS, ConfigError, configure
 
+CLIENT_SECRETS = {
+    "HUB_OIDC_CLIENT_SECRET": "h",
+    "HUB_CKAN_CLIENT_SECRET": "c",
+    "HUB_OGC_CLIENT_SECRET": "o",
+}
+
 
 def test_missing_secrets_are_all_named(tmp_path):
     with pytest.raises(ConfigError) as caught:
@@ -40,7 +46,7 @@ def test_environment_wins_over_the_env_file(tmp_path):
         "HUB_KEYCLOAK_ADMIN_PASSWORD=file\nHUB_DB_PORT=5433\n",
         encoding="utf-8",
     )
-    values = configure({"HUB_ENV_FILE": str(env_file), "HUB_DB_PORT": "6543"})
+    values = configure({"HUB_ENV_FILE": str(env_file), "HUB_DB_PORT": "6543", **CLIENT_SECRETS})
     assert values["HUB_SECRET_KEY"] == "from-file"
     assert values["HUB_DB_PORT"] == 6543
     assert values["HUB_DEBUG"] is False

@@ -25,8 +25,13 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-@router.get("/me", response=MeOut, auth=BearerAuth(), url_name="me",
-            summary="The authenticated principal (user or API client) and its memberships")
+@router.get(
+    "/me",
+    response=MeOut,
+    auth=BearerAuth(),
+    url_name="me",
+    summary="The authenticated principal (user or API client) and its memberships",
+)
 def me(request):
     principal = request.auth
     return {

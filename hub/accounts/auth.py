@@ -39,11 +39,13 @@ class Unauthenticated(Exception):
 @cache
 def verifier() -> TokenVerifier:
     issuer = settings.HUB_OIDC_ISSUER
-    return TokenVerifier(VerifierConfig(
-        issuer=issuer,
-        audience=settings.HUB_KEYCLOAK["audience"],
-        jwks_url=f"{issuer}/protocol/openid-connect/certs",
-    ))
+    return TokenVerifier(
+        VerifierConfig(
+            issuer=issuer,
+            audience=settings.HUB_KEYCLOAK["audience"],
+            jwks_url=f"{issuer}/protocol/openid-connect/certs",
+        )
+    )
 
 
 def principal_from_claims(claims: dict) -> Principal:

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 def account(request):
     with system_context():
         memberships = list(
-            Membership.objects.filter(user=request.user).select_related("tenant")
+            Membership.objects.filter(user=request.user)
+            .select_related("tenant")
             .order_by("tenant__name", "role")
         )
     return render(request, "accounts/account.html", {"memberships": memberships})
@@ -42,9 +43,13 @@ def delete_account(request):
         return redirect("accounts:account")
     with system_context():
         if Membership.objects.filter(user=user).exclude(role="citizen").exists():
-            messages.error(request, _(
-                "Ihr Konto hat Aufgaben in einem Mandanten. Bitte lassen Sie sich dort erst "
-                "austragen; danach können Sie es selbst löschen."))
+            messages.error(
+                request,
+                _(
+                    "Ihr Konto hat Aufgaben in einem Mandanten. Bitte lassen Sie sich dort erst "
+                    "austragen; danach können Sie es selbst löschen."
+                ),
+            )
             return redirect("accounts:account")
     if user.keycloak_sub:
         try:
@@ -53,8 +58,13 @@ def delete_account(request):
         except KeycloakError as exc:
             if getattr(exc, "response_code", None) != 404:
                 log.error("deleting %s in Keycloak failed: %s", user.keycloak_sub, exc)
-                messages.error(request, _("Das Löschen ist gerade nicht möglich. Bitte versuchen "
-                                          "Sie es später erneut."))
+                messages.error(
+                    request,
+                    _(
+                        "Das Löschen ist gerade nicht möglich. Bitte versuchen "
+                        "Sie es später erneut."
+                    ),
+                )
                 return redirect("accounts:account")
     logout(request)
     with system_context():

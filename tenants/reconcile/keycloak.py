@@ -89,14 +89,29 @@ class KeycloakTarget:
                 add(Change("keycloak", "update", f"realm {name}", tuple(fields)))
             current = _Current(self.admin, name)
 
+        self._plan_roles_and_groups(model, current, add)
+        self._plan_clients(model, current, add)
+        self._plan_idps(model, current, add)
+        self._plan_organizations(model, current, add)
+        return diff
+
+    def _plan_roles_and_groups(self, model, current, add) -> None:
         for role in model.roles:
             if role not in current.roles():
                 add(Change("keycloak", "create", f"role {role}"))
         for slug, roles in model.groups.items():
             missing = [r for r in roles if not current.group_has_role(slug, r)]
             if missing:
-                add(Change("keycloak", "update" if current.group_exists(slug) else "create",
-                           f"groups {slug}", (FieldChange("roles", None, missing),)))
+                add(
+                    Change(
+                        "keycloak",
+                        "update" if current.group_exists(slug) else "create",
+                        f"groups {slug}",
+                        (FieldChange("roles", None, missing),),
+                    )
+                )
+
+    def _plan_clients(self, model, current, add) -> None:
         for client_id, wanted in model.clients.items():
             have = current.client(client_id)
             if have is None:
@@ -104,7 +119,9 @@ class KeycloakTarget:
                 continue
             fields = _field_changes(have, wanted, CLIENT_SKIP)
             if "secret" in wanted and current.client_secret(have["id"]) != wanted["secret"]:
-                fields.append(FieldChange("secret", None, None, summary="rotated to the configured value"))
+                fields.append(
+                    FieldChange("secret", None, None, summary="rotated to the configured value")
+                )
             # A scope the client may request (default or optional) is there; OIDC_RP_SCOPES asks.
             available = set(have.get("defaultClientScopes", [])) | set(
                 have.get("optionalClientScopes", [])
@@ -112,10 +129,13 @@ class KeycloakTarget:
             scopes = set(wanted.get("defaultClientScopes", [])) - available
             if scopes:
                 fields.append(FieldChange("defaultClientScopes", None, sorted(scopes)))
-            fields += self._mapper_changes(have.get("protocolMappers", []), wanted["mappers"],
-                                           "protocolMapper")
+            fields += self._mapper_changes(
+                have.get("protocolMappers", []), wanted["mappers"], "protocolMapper"
+            )
             if fields:
                 add(Change("keycloak", "update", f"client {client_id}", tuple(fields)))
+
+    def _plan_idps(self, model, current, add) -> None:
         for alias, wanted in model.idps.items():
             have = current.idp(alias)
             if have is None:
@@ -124,19 +144,24 @@ class KeycloakTarget:
             fields = _field_changes(have, wanted, IDP_SKIP)
             fields += [
                 FieldChange(f"config.{k}", have["config"].get(k), v)
-                for k, v in wanted["config"].items() if have["config"].get(k) != v
+                for k, v in wanted["config"].items()
+                if have["config"].get(k) != v
             ]
-            fields += self._mapper_changes(current.idp_mappers(alias), wanted["mappers"],
-                                           "identityProviderMapper")
+            fields += self._mapper_changes(
+                current.idp_mappers(alias), wanted["mappers"], "identityProviderMapper"
+            )
             if fields:
                 add(Change("keycloak", "update", f"idp {alias}", tuple(fields)))
+
+    def _plan_organizations(self, model, current, add) -> None:
         for alias, wanted in model.organizations.items():
             have = current.organization(alias)
             if have is None:
                 add(Change("keycloak", "create", f"organization {alias}"))
                 continue
-            fields = _field_changes(have, {k: v for k, v in wanted.items()
-                                           if k not in ("domains", "idp")})
+            fields = _field_changes(
+                have, {k: v for k, v in wanted.items() if k not in ("domains", "idp")}
+            )
             domains = sorted(d["name"] for d in have.get("domains", []))
             if domains != wanted["domains"]:
                 fields.append(FieldChange("domains", domains, wanted["domains"]))
@@ -148,9 +173,14 @@ class KeycloakTarget:
                 add(Change("keycloak", action, f"organization {alias}", tuple(fields)))
         for alias, have in current.organizations().items():
             if alias not in model.organizations and have.get("enabled"):
-                add(Change("keycloak", "deactivate", f"organization {alias}",
-                           (FieldChange("enabled", True, False),)))
-        return diff
+                add(
+                    Change(
+                        "keycloak",
+                        "deactivate",
+                        f"organization {alias}",
+                        (FieldChange("enabled", True, False),),
+                    )
+                )
 
     @staticmethod
     def _mapper_changes(have: list[dict], wanted: list[dict], kind: str) -> list[FieldChange]:
@@ -158,11 +188,19 @@ class KeycloakTarget:
         changes = []
         for mapper in wanted:
             current = by_name.get(mapper["name"])
-            if current is None or current.get(kind) != mapper[kind] or _differs(
-                current.get("config"), mapper["config"]
+            if (
+                current is None
+                or current.get(kind) != mapper[kind]
+                or _differs(current.get("config"), mapper["config"])
             ):
-                changes.append(FieldChange(f"mapper {mapper['name']!r}", None, None,
-                                           summary="missing" if current is None else "changed"))
+                changes.append(
+                    FieldChange(
+                        f"mapper {mapper['name']!r}",
+                        None,
+                        None,
+                        summary="missing" if current is None else "changed",
+                    )
+                )
         return changes
 
     # -- apply --------------------------------------------------------------------------------
@@ -188,15 +226,15 @@ class KeycloakTarget:
         admin.change_current_realm("master")
 
     def _apply_role(self, admin, change, role, model) -> None:
-        admin.create_realm_role({"name": role, "description": f"Hub role {role}"},
-                                skip_exists=True)
+        admin.create_realm_role({"name": role, "description": f"Hub role {role}"}, skip_exists=True)
 
     def _apply_groups(self, admin, change, slug, model) -> None:
         top = _group(admin, f"/{realm_model.TENANTS_GROUP}", {"name": realm_model.TENANTS_GROUP})
         tenant = _group(admin, f"/{realm_model.TENANTS_GROUP}/{slug}", {"name": slug}, top)
         for role in model.groups[slug]:
-            group = _group(admin, f"/{realm_model.TENANTS_GROUP}/{slug}/{role}", {"name": role},
-                           tenant)
+            group = _group(
+                admin, f"/{realm_model.TENANTS_GROUP}/{slug}/{role}", {"name": role}, tenant
+            )
             if role not in {r["name"] for r in admin.get_group_realm_roles(group)}:
                 admin.assign_group_realm_roles(group, [admin.get_realm_role(role)])
 
@@ -210,8 +248,11 @@ class KeycloakTarget:
         existing = {m["name"]: m for m in admin.get_mappers_from_client(client_uuid)}
         for mapper in wanted["mappers"]:
             if mapper["name"] in existing:
-                admin.update_client_mapper(client_uuid, existing[mapper["name"]]["id"],
-                                           {**existing[mapper["name"]], **mapper})
+                admin.update_client_mapper(
+                    client_uuid,
+                    existing[mapper["name"]]["id"],
+                    {**existing[mapper["name"]], **mapper},
+                )
             else:
                 admin.add_mapper_to_client(client_uuid, mapper)
         if wanted.get("defaultClientScopes"):
@@ -222,9 +263,14 @@ class KeycloakTarget:
             for scope in wanted["defaultClientScopes"]:
                 if scope not in have and scope in scopes:
                     admin.add_client_default_client_scope(
-                        client_uuid, scopes[scope], {"realm": admin.connection.realm_name,
-                                                     "client": client_uuid,
-                                                     "clientScopeId": scopes[scope]})
+                        client_uuid,
+                        scopes[scope],
+                        {
+                            "realm": admin.connection.realm_name,
+                            "client": client_uuid,
+                            "clientScopeId": scopes[scope],
+                        },
+                    )
 
     def _apply_idp(self, admin, change, alias, model) -> None:
         wanted = model.idps[alias]
@@ -280,7 +326,10 @@ def _group(admin: KeycloakAdmin, path: str, payload: dict, parent: str | None = 
     try:
         return admin.get_group_by_path(path)["id"]
     except KeycloakGetError:
-        return admin.create_group(payload, parent=parent, skip_exists=True) or admin.get_group_by_path(path)["id"]
+        return (
+            admin.create_group(payload, parent=parent, skip_exists=True)
+            or admin.get_group_by_path(path)["id"]
+        )
 
 
 def _discovery(url: str) -> dict[str, Any]:
@@ -289,22 +338,43 @@ def _discovery(url: str) -> dict[str, Any]:
         response.raise_for_status()
         return response.json()
     except (requests.RequestException, ValueError) as exc:
-        raise KeycloakError(f"cannot read the upstream directory's metadata at {url}: {exc}") from exc
+        raise KeycloakError(
+            f"cannot read the upstream directory's metadata at {url}: {exc}"
+        ) from exc
 
 
 class _Empty:
     """The state of a realm that does not exist yet: nothing."""
 
-    def roles(self): return set()
-    def group_exists(self, slug): return False
-    def group_has_role(self, slug, role): return False
-    def client(self, client_id): return None
-    def client_secret(self, uuid): return None
-    def idp(self, alias): return None
-    def idp_mappers(self, alias): return []
-    def organization(self, alias): return None
-    def organization_idps(self, org_id): return []
-    def organizations(self): return {}
+    def roles(self):
+        return set()
+
+    def group_exists(self, slug):
+        return False
+
+    def group_has_role(self, slug, role):
+        return False
+
+    def client(self, client_id):
+        return None
+
+    def client_secret(self, uuid):
+        return None
+
+    def idp(self, alias):
+        return None
+
+    def idp_mappers(self, alias):
+        return []
+
+    def organization(self, alias):
+        return None
+
+    def organization_idps(self, org_id):
+        return []
+
+    def organizations(self):
+        return {}
 
 
 class _Current:
@@ -334,13 +404,32 @@ class _Current:
             groups[tenant["name"]] = roles
         return groups
 
-    def roles(self): return self._roles
-    def group_exists(self, slug): return slug in self._groups
-    def group_has_role(self, slug, role): return role in self._groups.get(slug, {}).get(role, set())
-    def client(self, client_id): return self._clients.get(client_id)
-    def client_secret(self, uuid): return self.admin.get_client_secrets(uuid).get("value")
-    def idp(self, alias): return self._idps.get(alias)
-    def idp_mappers(self, alias): return self.admin.get_idp_mappers(alias)
-    def organization(self, alias): return self._orgs.get(alias)
-    def organization_idps(self, org_id): return [i["alias"] for i in self.admin.get_organization_idps(org_id)]
-    def organizations(self): return self._orgs
+    def roles(self):
+        return self._roles
+
+    def group_exists(self, slug):
+        return slug in self._groups
+
+    def group_has_role(self, slug, role):
+        return role in self._groups.get(slug, {}).get(role, set())
+
+    def client(self, client_id):
+        return self._clients.get(client_id)
+
+    def client_secret(self, uuid):
+        return self.admin.get_client_secrets(uuid).get("value")
+
+    def idp(self, alias):
+        return self._idps.get(alias)
+
+    def idp_mappers(self, alias):
+        return self.admin.get_idp_mappers(alias)
+
+    def organization(self, alias):
+        return self._orgs.get(alias)
+
+    def organization_idps(self, org_id):
+        return [i["alias"] for i in self.admin.get_organization_idps(org_id)]
+
+    def organizations(self):
+        return self._orgs

@@ -24,8 +24,9 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.forms.append({"id": attrs.get("id"), "action": attrs.get("action", ""),
-                               "fields": {}})
+            self.forms.append(
+                {"id": attrs.get("id"), "action": attrs.get("action", ""), "fields": {}}
+            )
         elif tag == "input" and self.forms and attrs.get("name"):
             if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
                 return
@@ -55,8 +56,9 @@ class Browser:
         for _ in range(20):
             for cookie in self.session.cookies:
                 cookie.secure = False
-            response = self.session.request(method, url, allow_redirects=False, timeout=30,
-                                            **kwargs)
+            response = self.session.request(
+                method, url, allow_redirects=False, timeout=30, **kwargs
+            )
             if not response.is_redirect:
                 return response
             url = requests.compat.urljoin(url, response.headers["Location"])
@@ -66,15 +68,20 @@ class Browser:
     def get(self, url: str, **kwargs) -> requests.Response:
         return self.request("GET", url, **kwargs)
 
-    def submit(self, page: requests.Response, form_id: str | None, **values: str) -> requests.Response:
+    def submit(
+        self, page: requests.Response, form_id: str | None, **values: str
+    ) -> requests.Response:
         forms = [f for f in forms_of(page) if form_id is None or f["id"] == form_id]
         if not forms:
             raise SignInFailed(f"no form {form_id!r} on {page.url}:\n{_text(page)}")
         form = forms[0]
-        return self.request("POST", html.unescape(form["action"]),
-                            data={**form["fields"], **values})
+        return self.request(
+            "POST", html.unescape(form["action"]), data={**form["fields"], **values}
+        )
 
-    def sign_in(self, username: str, password: str, *, next_url: str = "/konto/") -> requests.Response:
+    def sign_in(
+        self, username: str, password: str, *, next_url: str = "/konto/"
+    ) -> requests.Response:
         """Sign in to the hub through the region's login pages (and a brokered directory)."""
         page = self.get(f"/oidc/authenticate/?next={next_url}")
         page = self.submit(page, "kc-form-login", username=username)

@@ -40,16 +40,24 @@ class TestRealm:
         return f"{self.issuer}/protocol/openid-connect/certs"
 
     def verifier(self, **overrides) -> TokenVerifier:
-        config = {"issuer": self.issuer, "audience": AUDIENCE, "jwks_url": self.jwks_url,
-                  "refresh_interval": 0.0, **overrides}
+        config = {
+            "issuer": self.issuer,
+            "audience": AUDIENCE,
+            "jwks_url": self.jwks_url,
+            "refresh_interval": 0.0,
+            **overrides,
+        }
         return TokenVerifier(VerifierConfig(**config))
 
     def keycloak_token(self) -> str:
         """A real access token from Keycloak (client credentials)."""
         response = requests.post(
             f"{self.issuer}/protocol/openid-connect/token",
-            data={"grant_type": "client_credentials", "client_id": self.client_id,
-                  "client_secret": self.client_secret},
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.client_id,
+                "client_secret": self.client_secret,
+            },
             timeout=10,
         )
         response.raise_for_status()
@@ -58,12 +66,20 @@ class TestRealm:
     def forge(self, *, key=None, kid=None, algorithm="RS256", **claims) -> str:
         """A token signed with the realm's imported key (so: valid unless the claims are not)."""
         now = int(time.time())
-        payload = {"iss": self.issuer, "aud": AUDIENCE, "sub": str(uuid.uuid4()), "iat": now,
-                   "exp": now + 300, "azp": self.client_id,
-                   "preferred_username": f"service-account-{self.client_id}", **claims}
+        payload = {
+            "iss": self.issuer,
+            "aud": AUDIENCE,
+            "sub": str(uuid.uuid4()),
+            "iat": now,
+            "exp": now + 300,
+            "azp": self.client_id,
+            "preferred_username": f"service-account-{self.client_id}",
+            **claims,
+        }
         payload = {k: v for k, v in payload.items() if v is not None}
-        return jwt.encode(payload, key or self.private_key, algorithm=algorithm,
-                          headers={"kid": kid or self.kid})
+        return jwt.encode(
+            payload, key or self.private_key, algorithm=algorithm, headers={"kid": kid or self.kid}
+        )
 
 
 @pytest.fixture(scope="session")
@@ -74,26 +90,49 @@ def token_realm():
     admin.change_current_realm(name)
     try:
         secret = uuid.uuid4().hex
-        admin.create_client({
-            "clientId": "probe", "enabled": True, "publicClient": False, "secret": secret,
-            "standardFlowEnabled": False, "serviceAccountsEnabled": True,
-            "protocolMappers": [{
-                "name": "audience", "protocol": "openid-connect",
-                "protocolMapper": "oidc-audience-mapper",
-                "config": {"included.custom.audience": AUDIENCE, "access.token.claim": "true"},
-            }],
-        })
+        admin.create_client(
+            {
+                "clientId": "probe",
+                "enabled": True,
+                "publicClient": False,
+                "secret": secret,
+                "standardFlowEnabled": False,
+                "serviceAccountsEnabled": True,
+                "protocolMappers": [
+                    {
+                        "name": "audience",
+                        "protocol": "openid-connect",
+                        "protocolMapper": "oidc-audience-mapper",
+                        "config": {
+                            "included.custom.audience": AUDIENCE,
+                            "access.token.claim": "true",
+                        },
+                    }
+                ],
+            }
+        )
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(serialization.Encoding.PEM,
-                                serialization.PrivateFormat.TraditionalOpenSSL,
-                                serialization.NoEncryption()).decode()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        ).decode()
         realm_id = admin.get_realm(name)["id"]
-        admin.create_component({
-            "name": "hub-test-key", "providerId": "rsa",
-            "providerType": "org.keycloak.keys.KeyProvider", "parentId": realm_id,
-            "config": {"priority": ["50"], "enabled": ["true"], "active": ["true"],
-                       "algorithm": ["RS256"], "privateKey": [pem]},
-        })
+        admin.create_component(
+            {
+                "name": "hub-test-key",
+                "providerId": "rsa",
+                "providerType": "org.keycloak.keys.KeyProvider",
+                "parentId": realm_id,
+                "config": {
+                    "priority": ["50"],
+                    "enabled": ["true"],
+                    "active": ["true"],
+                    "algorithm": ["RS256"],
+                    "privateKey": [pem],
+                },
+            }
+        )
         issuer = f"{settings.HUB_KEYCLOAK['url']}/realms/{name}"
         jwks = requests.get(f"{issuer}/protocol/openid-connect/certs", timeout=10).json()
         modulus = _b64int(key.public_key().public_numbers().n)

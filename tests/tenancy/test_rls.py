@@ -169,7 +169,7 @@ def test_request_runs_in_the_users_scope(events, make_user, client):
     editor.is_staff = True
     editor.save()
     editor.user_permissions.add(Permission.objects.get(codename="view_tenantevent"))
-    client.force_login(editor)
+    client.force_login(editor, backend="django.contrib.auth.backends.ModelBackend")
     page = client.get("/admin/tenancy/tenantevent/")
     assert page.status_code == 200
     listed = {event.tenant_id for event in page.context_data["cl"].result_list}

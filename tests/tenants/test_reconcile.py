@@ -15,10 +15,11 @@ from tenants.spec import TenantsInvalid
 from tests.seed import NETWORK_MEMBERS
 
 pytestmark = pytest.mark.django_db
+HUB = ["hub"]  # the Keycloak target has tests of its own, in a realm of their own
 
 
 def test_apply_creates_the_seed_tenants_with_hierarchy(tenant_dir):
-    applied = reconcile.apply(reconcile.plan(tenant_dir), actor="test")
+    applied = reconcile.apply(reconcile.plan(tenant_dir, only=HUB), actor="test")
     assert applied == 11
     haldensleben = Tenant.objects.get(slug="haldensleben")
     assert haldensleben.name == "Haldensleben, Stadt"
@@ -36,14 +37,14 @@ def test_apply_creates_the_seed_tenants_with_hierarchy(tenant_dir):
 
 
 def test_second_apply_reports_zero_changes(tenant_dir):
-    reconcile.apply(reconcile.plan(tenant_dir), actor="test")
-    second = reconcile.plan(tenant_dir)
+    reconcile.apply(reconcile.plan(tenant_dir, only=HUB), actor="test")
+    second = reconcile.plan(tenant_dir, only=HUB)
     assert [str(c) for c in second.changes] == []
     assert reconcile.apply(second, actor="test") == 0
 
 
 def test_plan_changes_nothing(tenant_dir):
-    the_plan = reconcile.plan(tenant_dir)
+    the_plan = reconcile.plan(tenant_dir, only=HUB)
     assert len(the_plan) == 11
     assert Tenant.objects.count() == 0
     with system_context():
@@ -51,12 +52,12 @@ def test_plan_changes_nothing(tenant_dir):
 
 
 def test_plan_shows_an_edit_as_one_field_change(tenant_dir):
-    reconcile.apply(reconcile.plan(tenant_dir), actor="test")
+    reconcile.apply(reconcile.plan(tenant_dir, only=HUB), actor="test")
     path = tenant_dir / "moeser.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["services"] = ["open_data", "sensors", "mobility"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    changes = reconcile.plan(tenant_dir).changes
+    changes = reconcile.plan(tenant_dir, only=HUB).changes
     assert [str(c) for c in changes] == [
         "~ [hub] update moeser\n"
         "      services: ['open_data', 'sensors'] → ['open_data', 'sensors', 'mobility']"
@@ -75,40 +76,40 @@ def test_network_area_is_the_union_of_its_members(seeded):
 
 
 def test_removed_file_deactivates_and_keeps_data(tenant_dir, make_user):
-    reconcile.apply(reconcile.plan(tenant_dir), actor="test")
+    reconcile.apply(reconcile.plan(tenant_dir, only=HUB), actor="test")
     moeser = Tenant.objects.get(slug="moeser")
     user = make_user("kaemmerer", (moeser, "editor"))
     (tenant_dir / "moeser.yaml").unlink()
-    changes = reconcile.plan(tenant_dir).changes
+    changes = reconcile.plan(tenant_dir, only=HUB).changes
     # The network loses a member, so its area changes too.
     assert [(c.action, c.slug) for c in changes] == [
         ("update", "energieeffizienznetzwerk-mittelland"),
         ("deactivate", "moeser"),
     ]
-    reconcile.apply(reconcile.plan(tenant_dir), actor="test")
+    reconcile.apply(reconcile.plan(tenant_dir, only=HUB), actor="test")
     moeser.refresh_from_db()
     assert moeser.is_active is False
     assert moeser.boundary is not None
     with system_context():
         assert Membership.objects.filter(user=user, tenant=moeser).exists()
         assert TenantEvent.objects.filter(tenant=moeser, action="reconcile.deactivate").exists()
-    assert reconcile.plan(tenant_dir).changes == []
+    assert reconcile.plan(tenant_dir, only=HUB).changes == []
 
 
 def test_restored_file_reactivates(tenant_dir, tmp_path):
-    reconcile.apply(reconcile.plan(tenant_dir), actor="test")
+    reconcile.apply(reconcile.plan(tenant_dir, only=HUB), actor="test")
     saved = tmp_path / "moeser.yaml"
     (tenant_dir / "moeser.yaml").rename(saved)
-    reconcile.apply(reconcile.plan(tenant_dir), actor="test")
+    reconcile.apply(reconcile.plan(tenant_dir, only=HUB), actor="test")
     saved.rename(tenant_dir / "moeser.yaml")
-    actions = {(c.action, c.slug) for c in reconcile.plan(tenant_dir).changes}
+    actions = {(c.action, c.slug) for c in reconcile.plan(tenant_dir, only=HUB).changes}
     assert ("reactivate", "moeser") in actions
-    reconcile.apply(reconcile.plan(tenant_dir), actor="test")
+    reconcile.apply(reconcile.plan(tenant_dir, only=HUB), actor="test")
     assert Tenant.objects.get(slug="moeser").is_active
 
 
 def test_invalid_files_apply_nothing(tenant_dir):
-    reconcile.apply(reconcile.plan(tenant_dir), actor="test")
+    reconcile.apply(reconcile.plan(tenant_dir, only=HUB), actor="test")
     before = list(Tenant.objects.order_by("slug").values_list("slug", "name", "updated_at"))
     (tenant_dir / "haldensleben.yaml").write_text(
         (tenant_dir / "haldensleben.yaml")
@@ -118,9 +119,9 @@ def test_invalid_files_apply_nothing(tenant_dir):
         encoding="utf-8",
     )
     with pytest.raises(TenantsInvalid):
-        reconcile.plan(tenant_dir)
+        reconcile.plan(tenant_dir, only=HUB)
     with pytest.raises(CommandError, match="1 problem"):
-        call_command("tenants", "apply", "--dir", str(tenant_dir))
+        call_command("tenants", "apply", "--dir", str(tenant_dir), "--only", "hub")
     after = list(Tenant.objects.order_by("slug").values_list("slug", "name", "updated_at"))
     assert after == before
 
@@ -134,22 +135,25 @@ def test_cli_validate_names_file_field_and_reason(tenant_dir, capsys):
 
 
 def test_cli_plan_then_apply(tenant_dir, capsys):
-    call_command("tenants", "plan", "--dir", str(tenant_dir))
+    call_command("tenants", "plan", "--dir", str(tenant_dir), "--only", "hub")
     out = capsys.readouterr().out
     assert "+ [hub] create haldensleben" in out
     assert "Plan: 11 change(s). Nothing was changed." in out
     assert Tenant.objects.count() == 0
-    call_command("tenants", "apply", "--dir", str(tenant_dir))
+    call_command("tenants", "apply", "--dir", str(tenant_dir), "--only", "hub")
     assert "Applied 11 change(s)" in capsys.readouterr().out
-    call_command("tenants", "apply", "--dir", str(tenant_dir))
+    call_command("tenants", "apply", "--dir", str(tenant_dir), "--only", "hub")
     assert "Applied 0 change(s)" in capsys.readouterr().out
 
 
-def test_reconcile_task_applies_the_configured_folder(settings, tenant_dir):
+def test_reconcile_task_applies_the_configured_folder(settings, tenant_dir, keycloak_realm):
     from hub.tenancy.tasks import reconcile_tenants
 
     settings.HUB_TENANTS_DIR = tenant_dir
-    assert reconcile_tenants() == {"applied": 11, "problems": 0}
+    first = reconcile_tenants()
+    # 11 tenants in the hub, and the whole realm (roles, groups, clients, IdP, organizations).
+    assert first["problems"] == 0
+    assert first["applied"] > 11
     assert reconcile_tenants() == {"applied": 0, "problems": 0}
     (tenant_dir / "bad.yaml").write_text("slug: Bad Slug\n", encoding="utf-8")
     assert reconcile_tenants() == {"applied": 0, "problems": 4}

@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-
 from keycloak.exceptions import KeycloakError
 
 from identity.realm import IdentityConfigError
@@ -30,8 +29,12 @@ class Command(BaseCommand):
         ):
             cmd = sub.add_parser(name, help=text)
             cmd.add_argument("--dir", type=Path, help="folder of tenant files (default: tenants/)")
-            cmd.add_argument("--only", action="append", choices=reconcile.TARGET_NAMES,
-                             help="reconcile only this target (repeatable; default: all)")
+            cmd.add_argument(
+                "--only",
+                action="append",
+                choices=reconcile.TARGET_NAMES,
+                help="reconcile only this target (repeatable; default: all)",
+            )
         sub.add_parser("schema", help="print the JSON Schema of a tenant file")
 
     def handle(self, *args, action, **options):
