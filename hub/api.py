@@ -3,7 +3,6 @@
 
 from ninja import NinjaAPI
 
-from hub.accounts.auth import Unauthenticated, unauthenticated_response
 from hub.registry import registry
 
 api = NinjaAPI(
@@ -14,4 +13,5 @@ api = NinjaAPI(
 )
 for prefix, router in registry.api_routers:
     api.add_router(prefix, router)
-api.add_exception_handler(Unauthenticated, unauthenticated_response)
+for error, handler in registry.api_errors:
+    api.add_exception_handler(error, handler)

@@ -96,6 +96,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HUB_MAP_ATTRIBUTION", str, "", "attribution shown for the base map tiles"),
     Setting("HUB_RECONCILE_MINUTES", int, "15", "how often Celery beat reconciles tenants/*.yaml"),
     Setting("HUB_HEALTH_TIMEOUT", float, "2.0", "seconds each /healthz probe may take"),
+    Setting("HUB_API_RATE_LIMIT", int, "600", "API requests per minute of a client or person"),
+    Setting("HUB_API_CLIENTS_PER_PERSON", int, "5", "active API clients one person may hold"),
     Setting("HUB_DEMO_PASSWORD", str, "", "password of the local demo users; empty: none"),
 )
 

@@ -10,6 +10,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from hub.accounts.api import router
+        from hub.accounts.auth import Unauthenticated, unauthenticated_response
+        from hub.accounts.ratelimit import RateLimited, rate_limited_response
         from hub.registry import registry
 
         registry.add_api("", router)
+        registry.add_api_error(Unauthenticated, unauthenticated_response)
+        registry.add_api_error(RateLimited, rate_limited_response)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from ninja.security import HttpBearer
 
+from hub.accounts import ratelimit
 from hub.accounts.services import roles_from_claims
 from identity.tokens import TokenInvalid, TokenVerifier, VerifierConfig
 
@@ -77,6 +78,13 @@ class BearerAuth(HttpBearer):
         except TokenInvalid as exc:
             raise Unauthenticated(exc.reason) from exc
         principal = principal_from_claims(claims)
+        if principal.kind == "client":
+            limit, revoked = ratelimit.client_policy(principal.client_id)
+            if revoked:
+                raise Unauthenticated(f"the API client {principal.client_id} was revoked")
+            ratelimit.check(f"client:{principal.client_id}", limit)
+        else:
+            ratelimit.check(f"user:{principal.subject}", settings.HUB_API_RATE_LIMIT)
         request.principal = principal
         return principal
 

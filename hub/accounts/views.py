@@ -9,11 +9,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from keycloak.exceptions import KeycloakError
 
+from hub.accounts import portal as portal_services
+from hub.accounts.models import ApiClient
 from hub.tenancy.context import system_context
 from hub.tenancy.models import Membership
 from identity.keycloak import admin_client
@@ -71,3 +73,59 @@ def delete_account(request):
         user.delete()
     messages.success(request, _("Ihr Konto und Ihre Daten wurden gelöscht."))
     return redirect("/")
+
+
+def _portal(request, **extra):
+    clients = request.user.api_clients.all()
+    response = render(
+        request,
+        "accounts/portal.html",
+        {
+            "clients": clients,
+            "token_url": f"{settings.HUB_OIDC_ISSUER}/protocol/openid-connect/token",
+            "api_url": f"{settings.HUB_PUBLIC_URL}/api/v1/",
+            **extra,
+        },
+    )
+    # A page that shows a secret must not be kept by the browser or a proxy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def portal(request):
+    return _portal(request)
+
+
+@login_required
+@require_POST
+def register_client(request):
+    try:
+        client, secret = portal_services.register_client(request.user, request.POST.get("name", ""))
+    except portal_services.PortalError as exc:
+        return _portal(request, error=exc.reason)
+    return _portal(request, shown=client, secret=secret)
+
+
+def _own_client(request, client_id: str):
+    return get_object_or_404(ApiClient, owner=request.user, client_id=client_id)
+
+
+@login_required
+@require_POST
+def rotate_client(request, client_id: str):
+    client = _own_client(request, client_id)
+    try:
+        secret = portal_services.rotate_secret(client)
+    except portal_services.PortalError as exc:
+        return _portal(request, error=exc.reason)
+    return _portal(request, shown=client, secret=secret)
+
+
+@login_required
+@require_POST
+def revoke_client(request, client_id: str):
+    client = _own_client(request, client_id)
+    portal_services.revoke_client(client)
+    messages.success(request, _("Der API-Client %(name)s ist widerrufen.") % {"name": client.name})
+    return redirect("accounts:portal")

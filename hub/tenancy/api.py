@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from ninja.responses import Status
 
-from hub.tenancy.models import Tenant
+from hub.tenancy import services
+from hub.tenancy.models import Role, Tenant
+from hub.tenancy.permissions import TenantRoles, roles_on
 from hub.tenancy.selectors import active_tenants
 
 router = Router(tags=["tenants"])
@@ -90,3 +93,63 @@ def tenant_areas(request, simplify: float = 0.0005):
 @router.get("/t/{slug}", response=TenantOut, url_name="tenant_detail", summary="One tenant")
 def tenant_detail(request, slug: str):
     return _out(get_object_or_404(active_tenants(), slug=slug))
+
+
+# -- members: tenant admins manage the roles of their tenant (and region admins those below) --
+
+ADMINS = TenantRoles(Role.TENANT_ADMIN, Role.REGION_ADMIN)
+
+
+class MemberOut(Schema):
+    username: str
+    email: str
+    roles: list[str]
+
+
+class GrantIn(Schema):
+    username: str = Field(min_length=1, max_length=255, pattern=r"^[\w.@+-]+$")
+    role: Role
+
+
+def _actor(request) -> str:
+    return f"api:{request.auth.name or request.auth.subject}"
+
+
+@router.get(
+    "/t/{slug}/members",
+    response=list[MemberOut],
+    auth=ADMINS,
+    url_name="members",
+    summary="People with a role in the tenant",
+)
+def list_tenant_members(request, slug: str):
+    return [
+        {"username": m.username, "email": m.email, "roles": list(m.roles)}
+        for m in services.list_members(request.tenant)
+    ]
+
+
+@router.post(
+    "/t/{slug}/members",
+    response={201: MemberOut},
+    auth=ADMINS,
+    url_name="grant",
+    summary="Give a person of the region's realm a role in the tenant",
+)
+def grant(request, slug: str, body: GrantIn):
+    services.check_grantable(roles_on(request.auth, request.tenant), body.role)
+    services.grant_role(request.tenant, body.username, body.role, actor=_actor(request))
+    return Status(201, {"username": body.username, "email": "", "roles": [body.role]})
+
+
+@router.delete(
+    "/t/{slug}/members/{username}/{role}",
+    response={204: None},
+    auth=ADMINS,
+    url_name="revoke",
+    summary="Take a role in the tenant away from a person",
+)
+def revoke(request, slug: str, username: str, role: Role):
+    services.check_grantable(roles_on(request.auth, request.tenant), role)
+    services.revoke_role(request.tenant, username, role, actor=_actor(request))
+    return Status(204, None)

@@ -14,7 +14,9 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
+from django.core.cache import cache
 
+from hub.accounts import auth
 from identity.keycloak import admin_client
 from identity.tokens import TokenVerifier, VerifierConfig
 
@@ -141,3 +143,20 @@ def token_realm():
     finally:
         admin.change_current_realm("master")
         admin.delete_realm(name)
+
+
+@pytest.fixture
+def api(token_realm, monkeypatch, client):
+    """The hub's API, trusting the test realm instead of the region's."""
+    verifier = token_realm.verifier()
+    monkeypatch.setattr(auth, "verifier", lambda: verifier)
+    # Each test starts with empty rate-limit windows and no cached client policies.
+    redis = cache._cache.get_client(None, write=True)
+    for key in redis.scan_iter("*hub:*"):
+        redis.delete(key)
+
+    def me(token: str | None, scheme: str = "Bearer"):
+        headers = {"authorization": f"{scheme} {token}"} if token is not None else {}
+        return client.get("/api/v1/me", headers=headers)
+
+    return me

@@ -17,7 +17,6 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from hub.accounts import auth
 from identity.keycloak import admin_client
 from identity.tokens import TokenInvalid
 
@@ -26,19 +25,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-@pytest.fixture
-def api(token_realm, monkeypatch, client):
-    """The hub's API, trusting the test realm instead of the region's."""
-    verifier = token_realm.verifier()
-    monkeypatch.setattr(auth, "verifier", lambda: verifier)
-
-    def me(token: str | None, scheme: str = "Bearer"):
-        headers = {"authorization": f"{scheme} {token}"} if token is not None else {}
-        return client.get("/api/v1/me", headers=headers)
-
-    return me
 
 
 def assert_refused(response, reason: str) -> None:

@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Who may act on a tenant: a role on the tenant itself, or a cascading role on an ancestor."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+
+from hub.accounts.auth import BearerAuth, Principal
+from hub.tenancy.models import CASCADING_ROLES, Tenant
+
+
+class Forbidden(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def ancestors(tenant: Tenant) -> list[str]:
+    """Slugs of the active tenants above this one (parents, grandparents, ...)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH RECURSIVE above(id) AS (
+                SELECT link.to_tenant_id FROM tenancy_tenant_parents link
+                WHERE link.from_tenant_id = %s
+                UNION
+                SELECT link.to_tenant_id FROM tenancy_tenant_parents link
+                JOIN above ON link.from_tenant_id = above.id
+            )
+            SELECT t.slug FROM above JOIN tenancy_tenant t ON t.id = above.id WHERE t.is_active
+            """,
+            [tenant.pk],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def roles_on(principal: Principal, tenant: Tenant) -> set[str]:
+    """The principal's effective roles on the tenant, inherited ones included."""
+    direct = {role for slug, role in principal.tenant_roles if slug == tenant.slug}
+    above = set(ancestors(tenant))
+    inherited = {
+        role for slug, role in principal.tenant_roles if slug in above and role in CASCADING_ROLES
+    }
+    return direct | inherited
+
+
+class TenantRoles(BearerAuth):
+    """Bearer authentication plus one of `roles` on the tenant named in the path.
+
+    Ninja runs authentication before it reads the request body, so a caller without the role
+    is refused with 403 before anything it sent is even parsed.
+    """
+
+    def __init__(self, *roles: str):
+        super().__init__()
+        self.roles = frozenset(roles)
+
+    def authenticate(self, request: HttpRequest, token: str) -> Principal:
+        principal = super().authenticate(request, token)
+        tenant = getattr(request, "tenant", None)
+        if tenant is None:
+            raise Forbidden("this endpoint needs a tenant in its path")
+        if not roles_on(principal, tenant) & self.roles:
+            wanted = " or ".join(sorted(self.roles))
+            raise Forbidden(
+                f"{principal.name or principal.subject} is not {wanted} of {tenant.slug}"
+            )
+        return principal
+
+
+def forbidden_response(request: HttpRequest, exc: Forbidden) -> JsonResponse:
+    return JsonResponse({"detail": exc.reason}, status=403)
