@@ -200,3 +200,13 @@ def test_a_flood_of_unknown_kids_does_not_flood_keycloak(token_realm):
         with pytest.raises(TokenInvalid):
             verifier.verify(token_realm.forge(key=stranger, kid=f"forged-{number}"))
     assert len(fetches) == 1
+
+
+def test_a_remembered_token_still_expires(token_realm, monkeypatch):
+    verifier = token_realm.verifier()
+    token = token_realm.forge()
+    claims = verifier.verify(token)
+    later = claims["exp"] + 31  # beyond the 30 s leeway
+    monkeypatch.setattr("identity.tokens.time.time", lambda: later)
+    with pytest.raises(TokenInvalid, match="the token has expired"):
+        verifier.verify(token)
