@@ -4,6 +4,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from hub.config import ROOT, configure
+from hub.db import reset_connection
 
 CONFIG = configure()
 
@@ -68,10 +69,13 @@ DATABASES = {
         "NAME": CONFIG["HUB_DB_NAME"],
         "USER": CONFIG["HUB_DB_USER"],
         "PASSWORD": CONFIG["HUB_DB_PASSWORD"],
-        # A connection per request: the tenant context lives in the session (set_config), and a
-        # fresh connection can never carry one request's context into the next.
+        # Pooled connections; the tenant context lives in session settings, so the pool resets
+        # every connection it takes back (hub.db.reset_connection).
         "CONN_MAX_AGE": 0,
-        "OPTIONS": {"application_name": "hub"},
+        "OPTIONS": {
+            "application_name": "hub",
+            "pool": {"min_size": 1, "max_size": 6, "reset": reset_connection},
+        },
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -183,3 +183,21 @@ def test_a_role_on_a_deactivated_tenant_reaches_nothing(events, make_user):
     events["landkreis-boerde"].is_active = False
     events["landkreis-boerde"].save()
     assert scope_for_user(admin).tenant_ids == frozenset()
+
+
+def test_a_pooled_connection_forgets_the_tenant_context(events):
+    """The pool hands connections from request to request; none may carry a context over."""
+    from django.conf import settings
+
+    from hub.db import reset_connection
+
+    assert settings.DATABASES["default"]["OPTIONS"]["pool"]["reset"] is reset_connection
+    with tenant_context([events["haldensleben"].pk]):
+        raw = connection.connection  # the psycopg connection the pool would take back
+        reset_connection(raw)
+        assert raw.execute("SELECT current_setting('hub.tenant_ids', true)").fetchone()[0] in (
+            None,
+            "",
+            "{}",
+        )
+        assert raw_count("tenancy_tenantevent") == 0
