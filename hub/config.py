@@ -79,6 +79,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HUB_OGC_CLIENT_SECRET", str, None, "secret of the OGC server's client", secret=True),
     Setting("HUB_PUBLIC_URL", str, "http://localhost:8000", "the hub's URL as browsers see it"),
     Setting("HUB_CKAN_URL", str, "http://localhost:5000", "CKAN's URL as browsers see it"),
+    Setting(
+        "HUB_CKAN_API_TOKEN",
+        str,
+        "",
+        "API token of CKAN's sysadmin 'hub' (publishing)",
+        secret=True,
+    ),
     Setting("HUB_KEYCLOAK_ADMIN_PASSWORD", str, None, "password of that admin user", secret=True),
     Setting("HUB_TENANTS_DIR", Path, str(ROOT / "tenants"), "folder of the tenant YAML files"),
     Setting(

@@ -72,6 +72,7 @@ DATABASES = {
         # Pooled connections; the tenant context lives in session settings, so the pool resets
         # every connection it takes back (hub.db.reset_connection).
         "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             "application_name": "hub",
             "pool": {"min_size": 1, "max_size": 6, "reset": reset_connection},
@@ -151,6 +152,7 @@ HUB_KEYCLOAK = {
     "ogc_client_secret": CONFIG["HUB_OGC_CLIENT_SECRET"],
 }
 HUB_PUBLIC_URL = CONFIG["HUB_PUBLIC_URL"].rstrip("/")
+HUB_CKAN_API_TOKEN = CONFIG["HUB_CKAN_API_TOKEN"]
 _REALM_URL = f"{CONFIG['HUB_KEYCLOAK_URL'].rstrip('/')}/realms/{CONFIG['HUB_KEYCLOAK_REALM']}"
 _OIDC = f"{_REALM_URL}/protocol/openid-connect"
 HUB_OIDC_ISSUER = _REALM_URL

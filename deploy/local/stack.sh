@@ -25,19 +25,22 @@ MQTT_PORT="${HUB_MQTT_PORT:-1883}"
 KC_PORT="${HUB_KEYCLOAK_PORT:-8080}"
 KC_MGMT_PORT="${HUB_KEYCLOAK_MGMT_PORT:-9000}"
 WEB_PORT="${HUB_WEB_PORT:-8000}"
+CKAN_PORT="${HUB_CKAN_PORT:-5000}"
+CKAN_VENV="$STATE/ckan/venv"
+CKAN_INI="$STATE/ckan/ckan.ini"
 KC_VERSION="${HUB_KEYCLOAK_VERSION:-26.5.6}"
 PG_BIN="/usr/lib/postgresql/15/bin"
 KC_HOME="$DIST/keycloak-$KC_VERSION"
 
 # Start order; `down` stops in reverse.
-SERVICES=(postgresql redis mosquitto keycloak web worker beat)
+SERVICES=(postgresql redis mosquitto keycloak ckan web worker beat)
 
 APT_PACKAGES=(
   postgresql-15 postgresql-15-postgis-3 postgresql-contrib
   redis-server redis-tools mosquitto mosquitto-clients
   openjdk-17-jre-headless maven
   gdal-bin binutils libproj25 gettext
-  python3 python3-venv curl ca-certificates
+  python3 python3-venv python3-dev build-essential libpq-dev libmagic1 curl ca-certificates
 )
 
 say()  { printf '\033[1m==>\033[0m %s\n' "$*"; }
@@ -76,6 +79,9 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
     > "$LOG/apt.log" 2>&1 || status=$?
   if [ "$status" -ne 0 ]; then tail -20 "$LOG/apt.log"; die "apt-get install failed (log: $LOG/apt.log)"; fi
+  # A new package may upgrade PostgreSQL's binaries under a running server (libpq-dev pulls
+  # postgresql-15 along): restart it, or loading plpgsql fails with undefined symbols.
+  if alive postgresql; then info "restarting PostgreSQL after the upgrade"; stop_service postgresql; fi
 }
 
 install_keycloak() {
@@ -115,6 +121,23 @@ install_venv() {
   echo "$stamp" > "$stamp_file"
 }
 
+install_ckan() {
+  local stamp_file="$CKAN_VENV/.hub-stamp" stamp
+  stamp="$(cat "$ROOT/deploy/local/ckan/requirements.txt" "$ROOT/ckanext-haldensleben/pyproject.toml" \
+           | sha256sum | cut -c1-16)"
+  if [ -x "$CKAN_VENV/bin/ckan" ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
+    info "CKAN environment: up to date"; return
+  fi
+  say "Installing CKAN 2.12 in its own environment ($CKAN_VENV)"
+  mkdir -p "$STATE/ckan"
+  [ -x "$CKAN_VENV/bin/python" ] || python3 -m venv "$CKAN_VENV"
+  "$CKAN_VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/deploy/local/ckan/requirements.txt" \
+    > "$LOG/ckan-install.log" 2>&1 || { tail -20 "$LOG/ckan-install.log"; die "CKAN install failed"; }
+  "$CKAN_VENV/bin/pip" install -q --disable-pip-version-check -e "$ROOT/ckanext-haldensleben" \
+    >> "$LOG/ckan-install.log" 2>&1 || { tail -20 "$LOG/ckan-install.log"; die "ckanext-haldensleben install failed"; }
+  echo "$stamp" > "$stamp_file"
+}
+
 ensure_secrets() {
   local f="$STATE/secrets.env"
   if [ ! -s "$f" ]; then
@@ -132,7 +155,8 @@ ensure_secrets() {
   # Secrets added by later versions of this script are appended to an existing file.
   local key
   for key in HUB_OIDC_CLIENT_SECRET HUB_CKAN_CLIENT_SECRET HUB_OGC_CLIENT_SECRET \
-             HUB_IDP_HOHE_BOERDE_SECRET; do
+             HUB_IDP_HOHE_BOERDE_SECRET CKAN_DB_PASSWORD CKAN_DATASTORE_RO_PASSWORD \
+             CKAN_SECRET_KEY CKAN_SYSADMIN_PASSWORD; do
     grep -q "^$key=" "$f" || echo "$key=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')" >> "$f"
   done
   # shellcheck disable=SC1090
@@ -163,6 +187,8 @@ HUB_CKAN_CLIENT_SECRET=$HUB_CKAN_CLIENT_SECRET
 HUB_OGC_CLIENT_SECRET=$HUB_OGC_CLIENT_SECRET
 HUB_IDP_HOHE_BOERDE_SECRET=$HUB_IDP_HOHE_BOERDE_SECRET
 HUB_PUBLIC_URL=http://localhost:$WEB_PORT
+HUB_CKAN_URL=http://localhost:$CKAN_PORT
+HUB_CKAN_API_TOKEN=${HUB_CKAN_API_TOKEN:-}
 EOF
   umask 022
 }
@@ -259,11 +285,19 @@ DO \$\$ BEGIN
 END \$\$;
 ALTER ROLE hub PASSWORD '$HUB_DB_PASSWORD' NOSUPERUSER NOBYPASSRLS;
 ALTER ROLE keycloak PASSWORD '$KEYCLOAK_DB_PASSWORD';
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ckan') THEN CREATE ROLE ckan LOGIN; END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'datastore_ro') THEN CREATE ROLE datastore_ro LOGIN; END IF;
+END \$\$;
+ALTER ROLE ckan PASSWORD '$CKAN_DB_PASSWORD';
+ALTER ROLE datastore_ro PASSWORD '$CKAN_DATASTORE_RO_PASSWORD';
+SELECT 'CREATE DATABASE ckan OWNER ckan' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'ckan')\gexec
+SELECT 'CREATE DATABASE datastore OWNER ckan' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'datastore')\gexec
 SELECT 'CREATE DATABASE hub OWNER hub' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'hub')\gexec
 SELECT 'CREATE DATABASE keycloak OWNER keycloak' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'keycloak')\gexec
 EOF
-  psql_su -d template1 -c "CREATE EXTENSION IF NOT EXISTS postgis" > /dev/null
-  psql_su -d hub -c "CREATE EXTENSION IF NOT EXISTS postgis" > /dev/null
+  PGOPTIONS="--client-min-messages=warning" psql_su -d template1 -c "CREATE EXTENSION IF NOT EXISTS postgis" > /dev/null
+  PGOPTIONS="--client-min-messages=warning" psql_su -d hub -c "CREATE EXTENSION IF NOT EXISTS postgis" > /dev/null
 }
 
 start_redis() {
@@ -312,6 +346,63 @@ start_keycloak() {
     --http-port="$KC_PORT" --http-management-port="$KC_MGMT_PORT" \
     --hostname="http://localhost:$KC_PORT" --cache=local
   wait_for keycloak 240 health_keycloak
+}
+
+health_ckan() { curl -fsS -m 5 "http://127.0.0.1:$CKAN_PORT/api/3/action/status_show" > /dev/null; }
+
+ckan_cli() { CKAN_INI="$CKAN_INI" "$CKAN_VENV/bin/ckan" -c "$CKAN_INI" "$@"; }
+
+configure_ckan() {
+  mkdir -p "$STATE/ckan/storage"
+  [ -s "$CKAN_INI" ] || "$CKAN_VENV/bin/ckan" generate config "$CKAN_INI" > /dev/null
+  # The settings of the local stack, applied at every start (config-tool is idempotent).
+  "$CKAN_VENV/bin/ckan" config-tool "$CKAN_INI" \
+    "sqlalchemy.url = postgresql://ckan:$CKAN_DB_PASSWORD@127.0.0.1:$PG_PORT/ckan" \
+    "ckan.datastore.write_url = postgresql://ckan:$CKAN_DB_PASSWORD@127.0.0.1:$PG_PORT/datastore" \
+    "ckan.datastore.read_url = postgresql://datastore_ro:$CKAN_DATASTORE_RO_PASSWORD@127.0.0.1:$PG_PORT/datastore" \
+    "ckan.site_url = http://localhost:$CKAN_PORT" \
+    "ckan.site_id = regionaler-datenhub" \
+    "ckan.site_title = Offene Daten der Region Haldensleben" \
+    "ckan.locale_default = de" \
+    "ckan.locales_offered = de en" \
+    "ckan.redis.url = redis://127.0.0.1:$REDIS_PORT/2" \
+    "ckan.storage_path = $STATE/ckan/storage" \
+    "SECRET_KEY = $CKAN_SECRET_KEY" \
+    "api_token.jwt.encode.secret = string:$CKAN_SECRET_KEY" \
+    "api_token.jwt.decode.secret = string:$CKAN_SECRET_KEY" \
+    "solr_url = http://127.0.0.1:1/solr-not-used" \
+    "ckan.plugins = activity datastore haldensleben_search haldensleben dcat" \
+    "ckanext.dcat.rdf.profiles = euro_dcat_ap_3" > /dev/null
+}
+
+start_ckan() {
+  if alive ckan; then info "ckan: running"; return; fi
+  port_busy "$CKAN_PORT" && die "port $CKAN_PORT is taken by another program; set HUB_CKAN_PORT"
+  configure_ckan
+  say "Preparing CKAN's databases"
+  ckan_cli db upgrade > "$LOG/ckan-db.log" 2>&1 || { tail -20 "$LOG/ckan-db.log"; die "ckan db upgrade failed"; }
+  ckan_cli datastore set-permissions 2>> "$LOG/ckan-db.log" \
+    | psql_su -d datastore > /dev/null 2>> "$LOG/ckan-db.log"
+  say "Starting CKAN 2.12 on :$CKAN_PORT"
+  launch ckan env CKAN_INI="$CKAN_INI" "$CKAN_VENV/bin/gunicorn" --chdir "$ROOT/deploy/local/ckan" wsgi:application \
+    --bind "127.0.0.1:$CKAN_PORT" --workers 2 --timeout 120
+  wait_for ckan 120 health_ckan
+  ensure_ckan_sysadmin
+}
+
+ensure_ckan_sysadmin() {
+  # The hub publishes through the Action API as sysadmin "hub", with a token kept in secrets.env.
+  if ! ckan_cli user show hub 2>/dev/null | grep -q "name=hub"; then
+    ckan_cli user add hub email=hub@regionaler-datenhub.invalid password="$CKAN_SYSADMIN_PASSWORD" > /dev/null
+  fi
+  ckan_cli sysadmin add hub > /dev/null 2>&1 || true
+  if ! grep -q "^HUB_CKAN_API_TOKEN=." "$STATE/secrets.env"; then
+    local token
+    token="$(ckan_cli user token add hub hub --quiet | tail -1)"
+    echo "HUB_CKAN_API_TOKEN=$token" >> "$STATE/secrets.env"
+    HUB_CKAN_API_TOKEN="$token"
+    sed -i "s|^HUB_CKAN_API_TOKEN=.*|HUB_CKAN_API_TOKEN=$token|" "$STATE/hub.env"
+  fi
 }
 
 start_web() {
@@ -387,6 +478,7 @@ cmd_install() {
   install_packages
   install_venv
   install_keycloak
+  install_ckan
   ensure_secrets
 }
 
@@ -425,6 +517,7 @@ $(printf '\033[1m')Regional Data Hub — local stack is up$(printf '\033[0m') ($
   Hub API (OpenAPI docs)  http://localhost:$WEB_PORT/api/v1/docs
   Health                  http://localhost:$WEB_PORT/healthz
   Keycloak admin console  http://localhost:$KC_PORT/admin/
+  CKAN (open data)        http://localhost:$CKAN_PORT/  (API /api/3/action/, DCAT /catalog.ttl)
   PostgreSQL              127.0.0.1:$PG_PORT (databases hub, keycloak)
   Redis                   127.0.0.1:$REDIS_PORT
   MQTT (Mosquitto)        127.0.0.1:$MQTT_PORT

@@ -19,13 +19,13 @@ pytestmark = pytest.mark.django_db
 def raw_count(table: str) -> int:
     """Count rows with plain SQL: no ORM, no scoped manager, only PostgreSQL's policies."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
+        cursor.execute(f"SELECT count(*) FROM {table}")
         return cursor.fetchone()[0]
 
 
 def raw_tenants(table: str) -> set[int]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT DISTINCT tenant_id FROM {table}")  # noqa: S608
+        cursor.execute(f"SELECT DISTINCT tenant_id FROM {table}")
         return {row[0] for row in cursor.fetchall()}
 
 

@@ -17,3 +17,16 @@ class HaldenslebenPlugin(p.SingletonPlugin):
     def update_config(self, config_: CKANConfig) -> None:
         p.toolkit.add_template_directory(config_, "templates")
         p.toolkit.add_public_directory(config_, "public")
+
+
+class HaldenslebenSearchPlugin(p.SingletonPlugin):
+    """Dataset search on PostgreSQL full-text search instead of Solr (ADR 0006)."""
+
+    p.implements(p.IConfigurer)
+
+    # IConfigurer
+
+    def update_config(self, config_: CKANConfig) -> None:
+        from ckanext.haldensleben.search import backend
+
+        backend.install(config_)

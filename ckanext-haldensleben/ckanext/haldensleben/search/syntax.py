@@ -1,0 +1,218 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The part of Solr's query syntax that CKAN and its extensions send, translated to SQL.
+
+Grammar (what `q` with fields, `fq`, `fq_list` and delete queries use):
+
+    expr    := clause (("AND" | "OR")? clause)*          -- juxtaposition means AND (q.op=AND)
+    clause  := ("+" | "-" | "NOT")? (field ":" value | "(" expr ")")
+    value   := quoted | "(" value (("OR" | "AND")? value)* ")" | range | bare
+    range   := "[" bound "TO" bound "]"                     -- bound: date, number, "*", "NOW"
+
+A field matches a document if the document's value equals it or, for a list, contains it.
+Every value reaches PostgreSQL as a bound parameter; field names are checked against a pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+TOKEN = re.compile(
+    r'\s*(?:(?P<quoted>"(?:[^"\\]|\\.)*")|(?P<range>\[[^\]]*\])|(?P<op>[()])'
+    r"|(?P<word>[^\s()\"\[\]]+))"
+)
+FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")
+DATE_FIELDS = {"metadata_modified", "metadata_created"}
+
+
+class QuerySyntaxError(ValueError):
+    pass
+
+
+@dataclass
+class Sql:
+    text: str
+    params: list
+
+
+def tokens(source: str) -> list[str]:
+    out, pos = [], 0
+    source = source.strip()
+    while pos < len(source):
+        match = TOKEN.match(source, pos)
+        if not match or match.end() == pos:
+            raise QuerySyntaxError(f"cannot read the query at {source[pos : pos + 20]!r}")
+        out.append(match.group().strip())
+        pos = match.end()
+    return [t for t in out if t]
+
+
+class Parser:
+    def __init__(self, source: str):
+        self.items = []
+        for token in tokens(source):
+            # "field:value" arrives as one word, or as "field:" followed by a quoted/range/group
+            if ":" in token and not token.startswith('"') and not token.startswith("["):
+                field, _, rest = token.partition(":")
+                self.items.append(("FIELD", field))
+                if rest:
+                    self.items.append(("VALUE", rest))
+            else:
+                self.items.append(("TOKEN", token))
+        self.pos = 0
+
+    def peek(self):
+        return self.items[self.pos] if self.pos < len(self.items) else (None, None)
+
+    def take(self):
+        item = self.peek()
+        self.pos += 1
+        return item
+
+    def parse(self) -> Sql:
+        sql = self.expr()
+        if self.pos != len(self.items):
+            raise QuerySyntaxError(f"unexpected {self.peek()[1]!r} in the query")
+        return sql
+
+    def expr(self) -> Sql:
+        parts, joins = [self.clause()], []
+        while True:
+            kind, value = self.peek()
+            if kind is None or (kind == "TOKEN" and value == ")"):
+                break
+            join = "AND"
+            if kind == "TOKEN" and value in ("AND", "OR", "&&", "||"):
+                join = "OR" if value in ("OR", "||") else "AND"
+                self.take()
+            joins.append(join)
+            parts.append(self.clause())
+        text, params = parts[0].text, list(parts[0].params)
+        for join, part in zip(joins, parts[1:], strict=True):
+            text = f"({text} {join} {part.text})"
+            params += part.params
+        return Sql(text, params)
+
+    def clause(self) -> Sql:
+        kind, value = self.take()
+        negate = False
+        if kind == "TOKEN" and value in ("+", "-", "NOT", "!"):
+            negate = value != "+"
+            kind, value = self.take()
+        elif kind == "FIELD" and value[:1] in "+-!":
+            negate, value = value[0] != "+", value[1:]
+        elif kind == "TOKEN" and value[:1] in "+-" and len(value) > 1:
+            negate, value = value[0] == "-", value[1:]
+        if kind == "TOKEN" and value == "(":
+            inner = self.expr()
+            if self.take() != ("TOKEN", ")"):
+                raise QuerySyntaxError("a '(' is not closed")
+            sql = Sql(f"({inner.text})", inner.params)
+        elif kind == "FIELD":
+            sql = self.field_value(value)
+        elif kind == "TOKEN" and value not in ("(", ")"):
+            sql = text_match(unquote(value))
+        else:
+            raise QuerySyntaxError(f"unexpected {value!r} in the query")
+        return Sql(f"NOT {sql.text}", sql.params) if negate else sql
+
+    def field_value(self, field: str) -> Sql:
+        if not FIELD.match(field):
+            raise QuerySyntaxError(f"{field!r} is not a field name")
+        kind, value = self.take()
+        if kind == "TOKEN" and value == "(":
+            parts, joins = [], []
+            while self.peek() != ("TOKEN", ")"):
+                kind, value = self.take()
+                if kind is None or kind == "FIELD" or value == "(":
+                    raise QuerySyntaxError(f"the values of {field!r} are not closed by ')'")
+                if kind == "TOKEN" and value in ("OR", "AND", "||", "&&"):
+                    joins.append("OR" if value in ("OR", "||") else "AND")
+                    continue
+                if len(parts) > len(joins):
+                    joins.append("OR")  # Solr's default inside a field group here: any
+                parts.append(match_value(field, value))
+            self.take()
+            if not parts:
+                raise QuerySyntaxError(f"no value for {field!r}")
+            text, params = parts[0].text, list(parts[0].params)
+            for join, part in zip(joins, parts[1:], strict=True):
+                text = f"({text} {join} {part.text})"
+                params += part.params
+            return Sql(text, params)
+        if kind not in ("VALUE", "TOKEN") or value in ("(", ")"):
+            raise QuerySyntaxError(f"no value for {field!r}")
+        return match_value(field, value)
+
+
+def unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", value[1:-1])
+    return re.sub(r"\\(.)", r"\1", value)
+
+
+def match_value(field: str, raw: str) -> Sql:
+    if raw.startswith("["):
+        return match_range(field, raw)
+    value = unquote(raw)
+    if value == "*":
+        return Sql("(doc ? %s)", [field])
+    if field == "text":
+        return text_match(value)
+    # Scalar equal, or list containing: both served by the GIN index on doc.
+    return Sql(
+        "(doc @> jsonb_build_object(%s, %s::text) OR "
+        "doc @> jsonb_build_object(%s, jsonb_build_array(%s::text)))",
+        [field, value, field, value],
+    )
+
+
+def _bound(value: str, field: str) -> tuple[str, list]:
+    value = value.strip()
+    if value == "*":
+        return "", []
+    if value.upper().startswith("NOW"):
+        return "now()", []
+    if field in DATE_FIELDS or field.endswith("_date"):
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise QuerySyntaxError(f"{value!r} is not a date (use 2026-01-31T00:00:00Z)") from exc
+        return "%s::timestamptz", [value]
+    return "%s", [value]
+
+
+def match_range(field: str, raw: str) -> Sql:
+    inner = raw[1:-1]
+    parts = re.split(r"\s+TO\s+", inner.strip())
+    if len(parts) != 2:
+        raise QuerySyntaxError(f"a range needs 'TO': {raw!r}")
+    column = f"{field}" if field in DATE_FIELDS else None
+    low, low_params = _bound(parts[0], field)
+    high, high_params = _bound(parts[1], field)
+    if column is None:
+        target, target_params = "(doc->>%s)", [field]
+        if field.endswith("_date"):
+            target = "((doc->>%s)::timestamptz)"
+    else:
+        target, target_params = column, []
+    conditions, params = (
+        ["(doc ? %s)" if column is None else "TRUE"],
+        ([field] if column is None else []),
+    )
+    if low:
+        conditions.append(f"{target} >= {low}")
+        params += target_params + low_params
+    if high:
+        conditions.append(f"{target} <= {high}")
+        params += target_params + high_params
+    return Sql("(" + " AND ".join(conditions) + ")", params)
+
+
+def text_match(words: str) -> Sql:
+    return Sql("(tsv @@ websearch_to_tsquery('german', %s))", [words])
+
+
+def to_sql(source: str) -> Sql:
+    return Parser(source).parse()

@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The running CKAN of the local stack, through ckanapi, and the truth in its database.
+
+The test catalogue (two organizations, 500 datasets each, a fifth of them private) is seeded
+once and kept: later runs find it and go straight to the tests.
+"""
+
+from __future__ import annotations
+
+import configparser
+import random
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from ckanapi import RemoteCKAN
+from django.conf import settings
+
+pytestmark = pytest.mark.integration
+CKAN = "http://127.0.0.1:5000"
+PER_ORG = 500
+ORGS = ("testkatalog-a", "testkatalog-b")
+TAGS = ("Mobilität", "Umwelt", "Energie", "Verwaltung", "Bildung", "ÖPNV", "Klima")
+FORMATS = ("CSV", "GeoJSON", "JSON", "PDF", "XLSX", "WMS")
+LICENSES = ("dl-de-by-2.0", "dl-de-zero-2.0", "cc-by-4.0")
+WORDS = (
+    "Haltestellen",
+    "Ladesäulen",
+    "Straßenbeleuchtung",
+    "Haushalt",
+    "Schulen",
+    "Radwege",
+    "Messstellen",
+    "Wahlergebnisse",
+)
+
+
+def ckan_db_url() -> str:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(Path(settings.STATE_DIR) / "ckan" / "ckan.ini")
+    return parser["app:main"]["sqlalchemy.url"].replace("postgresql://", "postgresql://", 1)
+
+
+@dataclass
+class Catalogue:
+    sysadmin: RemoteCKAN
+    anonymous: RemoteCKAN
+    member_a: RemoteCKAN
+    editor_b: RemoteCKAN
+    users: dict[str, str]  # role -> CKAN user name
+
+    def sql(self, query: str, params: tuple = ()) -> list[tuple]:
+        with psycopg.connect(ckan_db_url()) as connection:
+            return connection.execute(query, params).fetchall()
+
+
+def _seed(admin: RemoteCKAN) -> None:
+    rng = random.Random(20261126)  # the same catalogue on every machine
+    for org in ORGS:
+        existing = admin.action.organization_list(all_fields=False)
+        if org not in existing:
+            admin.action.organization_create(name=org, title=f"Testkatalog {org[-1].upper()}")
+        have = admin.action.package_search(fq=f"organization:{org}", include_private=True, rows=0)[
+            "count"
+        ]
+        for number in range(have, PER_ORG):
+            word = WORDS[number % len(WORDS)]
+            admin.action.package_create(
+                name=f"{org}-{number:04d}",
+                title=f"{word} {org[-1].upper()} Nr. {number}",
+                notes=f"Testdatensatz {number} über {word.lower()} in der Region.",
+                owner_org=org,
+                private=number % 5 == 0,
+                license_id=LICENSES[number % len(LICENSES)],
+                tags=[{"name": t} for t in rng.sample(TAGS, k=1 + number % 3)],
+                resources=[
+                    {
+                        "url": f"https://example.org/{org}/{number}/{i}",
+                        "format": rng.choice(FORMATS),
+                        "name": f"Teil {i}",
+                    }
+                    for i in range(1 + number % 2)
+                ],
+            )
+
+
+def _user(admin: RemoteCKAN, role: str) -> tuple[str, str]:
+    name = f"test-{role}-{uuid.uuid4().hex[:6]}"
+    admin.action.user_create(name=name, email=f"{name}@example.org", password=uuid.uuid4().hex)
+    token = admin.action.api_token_create(user=name, name="tests")["token"]
+    return name, token
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    admin = RemoteCKAN(CKAN, apikey=settings.HUB_CKAN_API_TOKEN)
+    _seed(admin)
+    member, member_token = _user(admin, "member")
+    admin.action.organization_member_create(id=ORGS[0], username=member, role="member")
+    editor, editor_token = _user(admin, "editor")
+    admin.action.organization_member_create(id=ORGS[1], username=editor, role="editor")
+    return Catalogue(
+        sysadmin=admin,
+        anonymous=RemoteCKAN(CKAN),
+        member_a=RemoteCKAN(CKAN, apikey=member_token),
+        editor_b=RemoteCKAN(CKAN, apikey=editor_token),
+        users={"member_a": member, "editor_b": editor},
+    )

@@ -1,0 +1,222 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""CKAN's package_search on PostgreSQL (haldensleben_search) against the truth in CKAN's tables.
+
+For a seeded catalogue of 1,000 datasets in two organizations, results, counts and facet counts
+must equal what SQL over CKAN's own tables says, for every kind of viewer; private datasets of
+one organization never reach anyone outside it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from ckanapi import SearchQueryError
+from ckanapi.errors import CKANAPIError, ValidationError
+
+from tests.ckan.conftest import ORGS
+
+pytestmark = pytest.mark.integration
+BOTH = f"organization:({ORGS[0]} OR {ORGS[1]})"
+
+# viewer -> organizations whose private datasets it may see
+VIEWERS = {
+    "anonymous": (),
+    "member_a": (ORGS[0],),
+    "editor_b": (ORGS[1],),
+    "sysadmin": ORGS,
+}
+
+BASE = """
+    FROM package p JOIN "group" g ON g.id = p.owner_org
+    WHERE g.name = ANY(%s) AND p.state = 'active' AND p.type = 'dataset'
+      AND (NOT p.private OR g.name = ANY(%s))
+"""
+
+
+TAG_JOIN = (
+    "JOIN package_tag pt ON pt.package_id = p.id AND pt.state = 'active' "
+    "JOIN tag t ON t.id = pt.tag_id"
+)
+RESOURCE_JOIN = "JOIN resource r ON r.package_id = p.id AND r.state = 'active'"
+
+
+def client(catalogue, viewer):
+    return {
+        "anonymous": catalogue.anonymous,
+        "member_a": catalogue.member_a,
+        "editor_b": catalogue.editor_b,
+        "sysadmin": catalogue.sysadmin,
+    }[viewer]
+
+
+def search(catalogue, viewer, **params):
+    params.setdefault("include_private", True)
+    fq = params.pop("fq", "")
+    return client(catalogue, viewer).action.package_search(fq=f"{BOTH} {fq}".strip(), **params)
+
+
+def truth(catalogue, viewer, extra: str = "", params: tuple = ()) -> set[str]:
+    rows = catalogue.sql(
+        f"SELECT p.name {BASE} {extra}", (list(ORGS), list(VIEWERS[viewer]), *params)
+    )
+    return {r[0] for r in rows}
+
+
+def all_names(catalogue, viewer, **params) -> set[str]:
+    result = search(catalogue, viewer, rows=1000, **params)
+    names = {d["name"] for d in result["results"]}
+    assert len(names) == result["count"]
+    return names
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_counts_and_results_equal_sql(catalogue, viewer):
+    expected = truth(catalogue, viewer)
+    assert len(expected) >= (800 if viewer == "anonymous" else 900)
+    assert all_names(catalogue, viewer) == expected
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize(
+    ("fq", "extra", "params"),
+    [
+        (
+            'tags:"Mobilität"',
+            "AND EXISTS (SELECT 1 FROM package_tag pt JOIN tag t ON t.id = pt.tag_id"
+            " WHERE pt.package_id = p.id AND pt.state = 'active' AND t.name = %s)",
+            ("Mobilität",),
+        ),
+        (
+            "res_format:CSV",
+            "AND EXISTS (SELECT 1 FROM resource r WHERE r.package_id = p.id"
+            " AND r.state = 'active' AND r.format = %s)",
+            ("CSV",),
+        ),
+        ("license_id:cc-by-4.0", "AND p.license_id = %s", ("cc-by-4.0",)),
+        (f"organization:{ORGS[0]}", "AND g.name = %s", (ORGS[0],)),
+        (
+            "-tags:Umwelt",
+            "AND NOT EXISTS (SELECT 1 FROM package_tag pt JOIN tag t ON"
+            " t.id = pt.tag_id WHERE pt.package_id = p.id AND pt.state = 'active'"
+            " AND t.name = %s)",
+            ("Umwelt",),
+        ),
+    ],
+)
+def test_filters_equal_sql(catalogue, viewer, fq, extra, params):
+    assert all_names(catalogue, viewer, fq=fq) == truth(catalogue, viewer, extra, params)
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_facet_counts_equal_sql(catalogue, viewer):
+    result = search(
+        catalogue,
+        viewer,
+        rows=0,
+        **{
+            "facet.field": '["tags", "res_format", "license_id", "organization"]',
+            "facet.limit": -1,
+        },
+    )
+    facets = result["facets"]
+    visible = (list(ORGS), list(VIEWERS[viewer]))
+    with_tags = BASE.replace("WHERE", f"{TAG_JOIN} WHERE", 1)
+    with_resources = BASE.replace("WHERE", f"{RESOURCE_JOIN} WHERE", 1)
+    tags = dict(
+        catalogue.sql(f"SELECT t.name, count(DISTINCT p.id) {with_tags} GROUP BY t.name", visible)
+    )
+    formats = dict(
+        catalogue.sql(
+            f"SELECT r.format, count(DISTINCT p.id) {with_resources} GROUP BY r.format",
+            visible,
+        )
+    )
+    licenses = dict(
+        catalogue.sql(f"SELECT p.license_id, count(*) {BASE} GROUP BY p.license_id", visible)
+    )
+    orgs = dict(catalogue.sql(f"SELECT g.name, count(*) {BASE} GROUP BY g.name", visible))
+    assert facets["tags"] == tags
+    assert facets["res_format"] == formats
+    assert facets["license_id"] == licenses
+    assert facets["organization"] == orgs
+
+
+def test_free_text_with_german_stemming(catalogue):
+    # "Haltestelle" (singular) finds the titles with "Haltestellen".
+    found = all_names(catalogue, "sysadmin", q="Haltestelle")
+    expected = truth(catalogue, "sysadmin", "AND p.title LIKE %s", ("Haltestellen %",))
+    assert found == expected
+    assert found
+
+
+def test_exact_title_ranks_first(catalogue):
+    title = catalogue.sql("SELECT title FROM package WHERE name = %s", (f"{ORGS[0]}-0123",))[0][0]
+    result = search(catalogue, "sysadmin", q=title, rows=5)
+    assert result["results"][0]["name"] == f"{ORGS[0]}-0123"
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "member_a"])
+def test_sort_and_paging_equal_sql(catalogue, viewer):
+    page = search(catalogue, viewer, sort="title_string asc, name asc", rows=25, start=50)
+    ordered = catalogue.sql(
+        f"SELECT p.name {BASE} ORDER BY lower(p.title), p.name LIMIT 25 OFFSET 50",
+        (list(ORGS), list(VIEWERS[viewer])),
+    )
+    assert [d["name"] for d in page["results"]] == [r[0] for r in ordered]
+
+
+def test_private_datasets_never_reach_outsiders(catalogue):
+    private_a = {
+        r[0]
+        for r in catalogue.sql(
+            'SELECT p.name FROM package p JOIN "group" g ON g.id = p.owner_org '
+            "WHERE g.name = %s AND p.private AND p.state = 'active'",
+            (ORGS[0],),
+        )
+    }
+    assert len(private_a) == 100
+    for viewer in ("anonymous", "editor_b"):
+        for params in (
+            {},
+            {"q": "Haltestellen"},
+            {"fq": f"organization:{ORGS[0]}"},
+            {"fq": "capacity:private"},
+            {"sort": "name asc"},
+        ):
+            assert not all_names(catalogue, viewer, **params) & private_a, (viewer, params)
+        facets = search(catalogue, viewer, rows=0, **{"facet.field": '["organization"]'})
+        public_a = 400
+        assert facets["facets"]["organization"].get(ORGS[0]) == public_a
+
+
+def test_create_update_delete_are_searchable_at_once(catalogue):
+    admin = catalogue.sysadmin
+    name = "suchtest-neu"
+    if admin.action.package_search(fq=f"name:{name}", include_private=True)["count"]:
+        admin.action.dataset_purge(id=name)
+    admin.action.package_create(
+        name=name, owner_org=ORGS[1], title="Brückenprüfungen 2026", tags=[{"name": "Verwaltung"}]
+    )
+    assert all_names(catalogue, "anonymous", q="Brückenprüfung") == {name}
+    admin.action.package_patch(id=name, title="Brückenprüfungen 2027", private=True)
+    assert all_names(catalogue, "anonymous", q="Brückenprüfung") == set()
+    assert all_names(catalogue, "editor_b", q="Brückenprüfung") == {name}
+    admin.action.package_delete(id=name)
+    assert all_names(catalogue, "sysadmin", q="Brückenprüfung") == set()
+    admin.action.dataset_purge(id=name)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sort": "title_string sideways"},
+        {"sort": "'; DROP TABLE package; --"},
+        {"fq": "metadata_modified:[gestern TO NOW]"},
+        {"fq": "tags:(Umwelt"},
+        {"fq": 'name:"x") OR (1=1'},
+    ],
+)
+def test_bad_search_parameters_are_refused(catalogue, params):
+    with pytest.raises((SearchQueryError, CKANAPIError, ValidationError)):
+        catalogue.anonymous.action.package_search(**params)
+    # ...and the catalogue is still there.
+    assert catalogue.sql("SELECT count(*) FROM package")[0][0] >= 1000
