@@ -350,7 +350,8 @@ start_keycloak() {
 
 health_ckan() { curl -fsS -m 5 "http://127.0.0.1:$CKAN_PORT/api/3/action/status_show" > /dev/null; }
 
-ckan_cli() { CKAN_INI="$CKAN_INI" "$CKAN_VENV/bin/ckan" -c "$CKAN_INI" "$@"; }
+# CKAN's CLI logs at INFO to stderr; that goes to its log, the command's output stays here.
+ckan_cli() { CKAN_INI="$CKAN_INI" "$CKAN_VENV/bin/ckan" -c "$CKAN_INI" "$@" 2>> "$LOG/ckan-cli.log"; }
 
 configure_ckan() {
   mkdir -p "$STATE/ckan/storage"
@@ -491,7 +492,7 @@ cmd_start() {
         # The schema must exist before the web and the workers serve anything.
         say "Migrating the hub database"
         hub migrate --noinput | sed -n 's/^  Applying /    applied /p'
-        hub compilemessages --ignore '.venv' -v 0
+        hub compilemessages --ignore '.venv' --ignore 'var' --ignore 'ckanext-haldensleben' -v 0
         hub collectstatic --noinput -v 0
         ;;
     esac
