@@ -82,7 +82,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HUB_CKAN_API_TOKEN",
         str,
-        "",
+        None,
         "API token of CKAN's sysadmin 'hub' (publishing)",
         secret=True,
     ),

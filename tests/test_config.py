@@ -11,6 +11,7 @@ CLIENT_SECRETS = {
     "HUB_OIDC_CLIENT_SECRET": "h",
     "HUB_CKAN_CLIENT_SECRET": "c",
     "HUB_OGC_CLIENT_SECRET": "o",
+    "HUB_CKAN_API_TOKEN": "t",
 }
 
 

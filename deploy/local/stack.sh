@@ -381,9 +381,8 @@ start_ckan() {
   port_busy "$CKAN_PORT" && die "port $CKAN_PORT is taken by another program; set HUB_CKAN_PORT"
   configure_ckan
   say "Preparing CKAN's databases"
-  ckan_cli db upgrade > "$LOG/ckan-db.log" 2>&1 || { tail -20 "$LOG/ckan-db.log"; die "ckan db upgrade failed"; }
-  ckan_cli datastore set-permissions 2>> "$LOG/ckan-db.log" \
-    | psql_su -d datastore > /dev/null 2>> "$LOG/ckan-db.log"
+  ckan_cli db upgrade > /dev/null || { tail -20 "$LOG/ckan-cli.log"; die "ckan db upgrade failed"; }
+  ckan_cli datastore set-permissions | psql_su -d datastore > /dev/null 2>> "$LOG/ckan-cli.log"
   say "Starting CKAN 2.12 on :$CKAN_PORT"
   launch ckan env CKAN_INI="$CKAN_INI" "$CKAN_VENV/bin/gunicorn" --chdir "$ROOT/deploy/local/ckan" wsgi:application \
     --bind "127.0.0.1:$CKAN_PORT" --workers 2 --timeout 120
