@@ -79,6 +79,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HUB_OGC_CLIENT_SECRET", str, None, "secret of the OGC server's client", secret=True),
     Setting("HUB_PUBLIC_URL", str, "http://localhost:8000", "the hub's URL as browsers see it"),
     Setting("HUB_CKAN_URL", str, "http://localhost:5000", "CKAN's URL as browsers see it"),
+    Setting("HUB_CKAN_ORG_PREFIX", str, "", "prefix of the CKAN organizations the hub manages"),
     Setting(
         "HUB_CKAN_API_TOKEN",
         str,

@@ -11,6 +11,7 @@ from keycloak.exceptions import KeycloakConnectionError
 
 from identity.realm import IdentityConfigError
 from tenants import reconcile
+from tenants.reconcile.ckan import CkanUnavailable
 from tenants.spec import TenantsInvalid
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 @shared_task(
     name="hub.tenancy.tasks.reconcile_tenants",
     # Keycloak restarting or unreachable: try again later, backing off up to 10 minutes.
-    autoretry_for=(KeycloakConnectionError, requests.ConnectionError),
+    autoretry_for=(KeycloakConnectionError, requests.ConnectionError, CkanUnavailable),
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=6,

@@ -20,18 +20,19 @@ from tenants.spec import DesiredTenant, load_tenants
 __all__ = ["Change", "Diff", "Plan", "Target", "apply", "desired_tenants", "plan", "targets"]
 
 
-TARGET_NAMES = ("hub", "keycloak")
+TARGET_NAMES = ("hub", "keycloak", "ckan")
 
 
 def targets(only: Iterable[str] | None = None) -> list[Target]:
     """The reconcile targets, in order; `only` picks some by name."""
+    from tenants.reconcile.ckan import CkanTarget
     from tenants.reconcile.keycloak import KeycloakTarget
 
     chosen = set(TARGET_NAMES if only is None else only)
     unknown = chosen - set(TARGET_NAMES)
     if unknown:
         raise ValueError(f"unknown target(s) {sorted(unknown)}; known: {', '.join(TARGET_NAMES)}")
-    return [t for t in (HubTarget(), KeycloakTarget()) if t.name in chosen]
+    return [t for t in (HubTarget(), KeycloakTarget(), CkanTarget()) if t.name in chosen]
 
 
 def desired_tenants(folder: Path | None = None) -> list[DesiredTenant]:

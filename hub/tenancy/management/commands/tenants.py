@@ -8,11 +8,13 @@ import json
 import time
 from pathlib import Path
 
+from ckanapi.errors import CKANAPIError
 from django.core.management.base import BaseCommand, CommandError
 from keycloak.exceptions import KeycloakError
 
 from identity.realm import IdentityConfigError
 from tenants import reconcile
+from tenants.reconcile.ckan import CkanUnavailable
 from tenants.register import RegisterUnavailable
 from tenants.spec import TenantsInvalid, json_schema
 
@@ -55,7 +57,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(exc.problems)} problem(s) in the tenant files; nothing was applied."
             ) from exc
-        except (RegisterUnavailable, IdentityConfigError, KeycloakError) as exc:
+        except (RegisterUnavailable, IdentityConfigError, KeycloakError, CkanUnavailable) as exc:
             raise CommandError(f"{exc}\nNothing was applied.") from exc
 
         for change in the_plan.changes:
@@ -65,9 +67,9 @@ class Command(BaseCommand):
             return
         try:
             applied = reconcile.apply(the_plan, actor=f"cli:{getpass.getuser()}")
-        except KeycloakError as exc:
+        except (KeycloakError, CKANAPIError, CkanUnavailable) as exc:
             raise CommandError(
-                f"Keycloak refused a change: {exc}\nThe targets before it are applied; "
+                f"A target refused a change: {exc}\nThe targets before it are applied; "
                 "apply is idempotent, so run it again once the cause is fixed."
             ) from exc
         elapsed = time.monotonic() - started
