@@ -124,6 +124,7 @@ install_venv() {
 install_ckan() {
   local stamp_file="$CKAN_VENV/.hub-stamp" stamp
   stamp="$(cat "$ROOT/deploy/local/ckan/requirements.txt" "$ROOT/ckanext-haldensleben/pyproject.toml" \
+           "$ROOT/pyproject.toml" \
            | sha256sum | cut -c1-16)"
   if [ -x "$CKAN_VENV/bin/ckan" ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
     info "CKAN environment: up to date"; return
@@ -135,6 +136,10 @@ install_ckan() {
     > "$LOG/ckan-install.log" 2>&1 || { tail -20 "$LOG/ckan-install.log"; die "CKAN install failed"; }
   "$CKAN_VENV/bin/pip" install -q --disable-pip-version-check -e "$ROOT/ckanext-haldensleben" \
     >> "$LOG/ckan-install.log" 2>&1 || { tail -20 "$LOG/ckan-install.log"; die "ckanext-haldensleben install failed"; }
+  # identity/ (token checks, claims) is shared with the hub; its needs (PyJWT, requests) are
+  # among CKAN's own pins, so the hub's distribution goes in without dependencies.
+  "$CKAN_VENV/bin/pip" install -q --disable-pip-version-check --no-deps -e "$ROOT" \
+    >> "$LOG/ckan-install.log" 2>&1 || { tail -20 "$LOG/ckan-install.log"; die "identity install into CKAN failed"; }
   echo "$stamp" > "$stamp_file"
 }
 
@@ -356,6 +361,9 @@ ckan_cli() { CKAN_INI="$CKAN_INI" "$CKAN_VENV/bin/ckan" -c "$CKAN_INI" "$@" 2>> 
 configure_ckan() {
   mkdir -p "$STATE/ckan/storage"
   [ -s "$CKAN_INI" ] || "$CKAN_VENV/bin/ckan" generate config "$CKAN_INI" > /dev/null
+  # The generated empty SESSION_COOKIE_DOMAIN makes CKAN send "Domain=;", which browsers ignore
+  # but other cookie jars (Python's, curl's) read as a domain nothing matches.
+  sed -i '/^SESSION_COOKIE_DOMAIN *= *$/d' "$CKAN_INI"
   # The settings of the local stack, applied at every start (config-tool is idempotent).
   "$CKAN_VENV/bin/ckan" config-tool "$CKAN_INI" \
     "sqlalchemy.url = postgresql://ckan:$CKAN_DB_PASSWORD@127.0.0.1:$PG_PORT/ckan" \
@@ -372,7 +380,9 @@ configure_ckan() {
     "api_token.jwt.encode.secret = string:$CKAN_SECRET_KEY" \
     "api_token.jwt.decode.secret = string:$CKAN_SECRET_KEY" \
     "solr_url = http://127.0.0.1:1/solr-not-used" \
-    "ckan.plugins = activity datastore haldensleben_search haldensleben dcat" \
+    "ckan.plugins = activity datastore haldensleben_search haldensleben haldensleben_oidc dcat" \
+    "ckanext.haldensleben.oidc.issuer = http://localhost:$KC_PORT/realms/region" \
+    "ckanext.haldensleben.oidc.client_secret = $HUB_CKAN_CLIENT_SECRET" \
     "ckanext.dcat.rdf.profiles = euro_dcat_ap_3" > /dev/null
 }
 

@@ -30,3 +30,32 @@ class HaldenslebenSearchPlugin(p.SingletonPlugin):
         from ckanext.haldensleben.search import backend
 
         backend.install(config_)
+
+
+class HaldenslebenOidcPlugin(p.SingletonPlugin):
+    """Sign-in through the region's Keycloak realm instead of CKAN's own passwords.
+
+    Its settings (ckanext.haldensleben.oidc.*) are declared by the `haldensleben` plugin.
+    """
+
+    p.implements(p.IBlueprint)
+    p.implements(p.IAuthenticator, inherit=True)
+
+    # IBlueprint
+
+    def get_blueprint(self):
+        from ckanext.haldensleben.oidc.views import oidc
+
+        return oidc
+
+    # IAuthenticator
+
+    def login(self):
+        return p.toolkit.redirect_to("haldensleben_oidc.login")
+
+    def logout(self):
+        from ckanext.haldensleben.oidc.views import end_session_url
+
+        url = end_session_url()
+        p.toolkit.logout_user()
+        return p.toolkit.redirect_to(url)
