@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 STATE = Path(os.environ.get("HUB_STATE_DIR", ROOT / "var"))
 HUB = str(ROOT / ".venv" / "bin" / "hub")
 BENCH_DB = "hub_bench"
-SERVICES = ["postgresql", "redis", "mosquitto", "keycloak", "web", "worker", "beat"]
+SERVICES = ["postgresql", "redis", "mosquitto", "keycloak", "ckan", "web", "worker", "beat"]
 WARM_RUNS = 5
 
 
