@@ -7,16 +7,49 @@ layers here, and the catalogue and geo bridges walk these lists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ninja import Router
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    url: str
+    format: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class PublicDataset:
+    """A data set of the hub that is open data: the catalogue bridge keeps a CKAN dataset of it.
+
+    `identifier` is stable for the life of the data set (the CKAN dataset is found by it);
+    `tenant` is the slug of the tenant that publishes it.
+    """
+
+    identifier: str
+    tenant: str
+    title: str
+    notes: str
+    license_id: str
+    resources: tuple[Resource, ...]
+    tags: tuple[str, ...] = ()
 
 
 @dataclass
 class Registry:
     api_routers: list[tuple[str, Router]] = field(default_factory=list)
     api_errors: list[tuple[type[Exception], Callable]] = field(default_factory=list)
+    public_datasets: list[Callable[[], Iterable[PublicDataset]]] = field(default_factory=list)
+
+    def add_public_datasets(self, provider: Callable[[], Iterable[PublicDataset]]) -> None:
+        """An app's function that lists its public data sets now (called at every publish)."""
+        self.public_datasets.append(provider)
+
+    def all_public_datasets(self) -> list[PublicDataset]:
+        return [dataset for provider in self.public_datasets for dataset in provider()]
 
     def add_api(self, prefix: str, router: Router) -> None:
         if any(existing is router for _, existing in self.api_routers):

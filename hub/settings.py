@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "leaflet",
     "hub.accounts",
     "hub.tenancy",
+    "hub.catalog",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,10 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-tenants": {
         "task": "hub.tenancy.tasks.reconcile_tenants",
         "schedule": 60.0 * CONFIG["HUB_RECONCILE_MINUTES"],
+    },
+    "publish-catalog": {
+        "task": "hub.catalog.tasks.publish_catalog",
+        "schedule": 60.0 * 30,
     },
 }
 

@@ -514,6 +514,7 @@ cmd_seed() {
   hub demo_directory
   hub tenants apply | tail -1
   hub demo_users
+  hub catalog publish | tail -1
 }
 
 print_urls() {

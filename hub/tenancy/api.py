@@ -90,6 +90,27 @@ def tenant_areas(request, simplify: float = 0.0005):
     return {"type": "FeatureCollection", "features": features}
 
 
+@router.get(
+    "/t/{slug}/boundary.geojson",
+    url_name="tenant_boundary",
+    summary="The tenant's area as GeoJSON (full resolution), with its source",
+)
+def tenant_boundary(request, slug: str):
+    tenant = get_object_or_404(active_tenants().exclude(boundary=None), slug=slug)
+    return {
+        "type": "Feature",
+        "id": tenant.slug,
+        "geometry": json.loads(tenant.boundary.geojson),
+        "properties": {
+            "name": tenant.name,
+            "kind": tenant.kind,
+            "ags": tenant.ags,
+            "ars": tenant.ars,
+            "source": tenant.boundary_source,
+        },
+    }
+
+
 @router.get("/t/{slug}", response=TenantOut, url_name="tenant_detail", summary="One tenant")
 def tenant_detail(request, slug: str):
     return _out(get_object_or_404(active_tenants(), slug=slug))

@@ -12,10 +12,12 @@ class TenancyConfig(AppConfig):
     def ready(self) -> None:
         from hub.registry import registry
         from hub.tenancy.api import router
+        from hub.tenancy.catalog import public_datasets
         from hub.tenancy.permissions import Forbidden, forbidden_response
         from hub.tenancy.services import MemberError
 
         registry.add_api("", router)
+        registry.add_public_datasets(public_datasets)
         registry.add_api_error(Forbidden, forbidden_response)
         registry.add_api_error(
             MemberError,

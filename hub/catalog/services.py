@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Publish the registered public data sets to CKAN, idempotently, and withdraw the rest.
+
+A CKAN dataset belongs to the bridge when it carries the extra `hub_identifier`; it is found by
+that identifier, created or patched only when its content differs, and deleted (withdrawn, not
+purged) when the hub no longer lists the data set.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ckanapi import RemoteCKAN
+from ckanapi.errors import CKANAPIError, NotFound
+from django.conf import settings
+
+from hub.registry import PublicDataset, registry
+
+log = logging.getLogger(__name__)
+MANAGED = "hub_identifier"
+
+
+class CatalogUnavailable(RuntimeError):
+    """CKAN did not answer; the publishing task tries again later."""
+
+
+@dataclass
+class Report:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+
+
+def ckan() -> RemoteCKAN:
+    return RemoteCKAN(
+        settings.HUB_CKAN_URL,
+        apikey=settings.HUB_CKAN_API_TOKEN,
+        user_agent="regional-data-hub/catalog",
+    )
+
+
+def dataset_name(dataset: PublicDataset) -> str:
+    """CKAN's name of a data set: stable, lower case, at most 100 characters."""
+    raw = f"{settings.HUB_CKAN_ORG_PREFIX}{dataset.tenant}-{dataset.identifier}".lower()
+    return re.sub(r"[^a-z0-9_-]+", "-", raw).strip("-")[:100]
+
+
+def payload(dataset: PublicDataset) -> dict[str, Any]:
+    return {
+        "name": dataset_name(dataset),
+        "title": dataset.title,
+        "notes": dataset.notes,
+        "owner_org": f"{settings.HUB_CKAN_ORG_PREFIX}{dataset.tenant}",
+        "license_id": dataset.license_id,
+        "private": False,
+        "tags": [{"name": t} for t in dataset.tags],
+        "extras": [{"key": MANAGED, "value": dataset.identifier}],
+        "resources": [
+            {"name": r.name, "url": r.url, "format": r.format, "description": r.description}
+            for r in dataset.resources
+        ],
+    }
+
+
+def _differs(current: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    simple = ("title", "notes", "owner_org", "license_id", "private")
+    if any(current.get(k) != wanted[k] for k in simple):
+        return True
+    if sorted(t["name"] for t in current.get("tags", [])) != sorted(
+        t["name"] for t in wanted["tags"]
+    ):
+        return True
+    fields = ("name", "url", "format", "description")
+    have = [tuple(r.get(f) or "" for f in fields) for r in current.get("resources", [])]
+    want = [tuple(r[f] for f in fields) for r in wanted["resources"]]
+    return have != want or current.get("state") != "active"
+
+
+def publish(datasets: list[PublicDataset] | None = None) -> Report:
+    """Make CKAN hold exactly the hub's public data sets (under the configured prefix)."""
+    datasets = registry.all_public_datasets() if datasets is None else datasets
+    client, report = ckan(), Report()
+    wanted = {dataset_name(d): payload(d) for d in datasets}
+    try:
+        for name, body in sorted(wanted.items()):
+            try:
+                current = client.action.package_show(id=name)
+            except NotFound:
+                current = None
+            if current is None:
+                client.action.package_create(**body)
+                report.created.append(name)
+            elif _differs(
+                {**current, "owner_org": current.get("organization", {}).get("name")}, body
+            ):
+                client.action.package_update(**{**body, "id": current["id"], "state": "active"})
+                report.updated.append(name)
+            else:
+                report.unchanged.append(name)
+        managed = client.action.package_search(
+            fq=f"{MANAGED}:*", rows=1000, include_private=True, fl="name"
+        )["results"]
+        for item in managed:
+            name = item["name"] if isinstance(item, dict) else item
+            if name not in wanted and name.startswith(settings.HUB_CKAN_ORG_PREFIX):
+                client.action.package_delete(id=name)
+                report.withdrawn.append(name)
+    except (CKANAPIError, OSError) as exc:
+        raise CatalogUnavailable(f"CKAN at {settings.HUB_CKAN_URL}: {exc}") from exc
+    log.info(
+        "catalog: %d created, %d updated, %d unchanged, %d withdrawn",
+        len(report.created),
+        len(report.updated),
+        len(report.unchanged),
+        len(report.withdrawn),
+    )
+    return report
