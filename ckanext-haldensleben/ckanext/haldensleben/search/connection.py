@@ -67,13 +67,23 @@ class Results:
     facets: dict[str, Any] = field(default_factory=dict)
 
 
+def _ensure_table() -> None:
+    """Create the index table once per process, on a connection of its own.
+
+    Regression: created inside the request's transaction, the table vanished whenever that
+    transaction was rolled back (a 404 on a fresh CKAN), while the process believed it existed.
+    """
+    global _ready  # noqa: PLW0603 - once per process
+    if _ready:
+        return
+    with model.meta.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql(DDL)
+    _ready = True
+
+
 def _cursor():
-    global _ready  # noqa: PLW0603 - the table is created once per process, on first use
-    cursor = model.Session.connection().connection.cursor()
-    if not _ready:
-        cursor.execute(DDL)
-        _ready = True
-    return cursor
+    _ensure_table()
+    return model.Session.connection().connection.cursor()
 
 
 def _text(value: Any) -> str:
