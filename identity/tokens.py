@@ -28,6 +28,7 @@ import jwt
 import requests
 
 ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "ES256", "ES384")
+MAX_TOKEN_BYTES = 16_384
 
 
 class TokenInvalid(Exception):
@@ -55,22 +56,26 @@ class JWKSCache:
         self._fetch = fetch or _http_get_json
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = 0.0
+        self._attempted_at = float("-inf")
         self._lock = threading.Lock()
 
     def key(self, kid: str) -> jwt.PyJWK:
         now = time.monotonic()
         stale = now - self._fetched_at > self.config.cache_seconds
         if kid not in self._keys or stale:
-            self._refresh(now, force=stale)
+            self._refresh(now)
         try:
             return self._keys[kid]
         except KeyError:
             raise TokenInvalid(f"unknown key id (kid) {kid!r}") from None
 
-    def _refresh(self, now: float, *, force: bool) -> None:
+    def _refresh(self, now: float) -> None:
         with self._lock:
-            if not force and now - self._fetched_at < self.config.refresh_interval:
+            # Stale or not, at most one attempt per refresh_interval, failed attempts included:
+            # neither forged kids nor a Keycloak outage turn into a stream of fetches.
+            if now - self._attempted_at < self.config.refresh_interval:
                 return
+            self._attempted_at = now
             try:
                 document = self._fetch(self.config.jwks_url, self.config.timeout)
             except (requests.RequestException, ValueError) as exc:
@@ -127,6 +132,8 @@ class TokenVerifier:
     def _verify_signed(self, token: str) -> dict[str, Any]:
         # Parsed here rather than by jwt.decode(): PyJWT checks the base64 alphabet character
         # by character in Python, which cost 6x the RSA verification itself (make bench).
+        if len(token) > MAX_TOKEN_BYTES:
+            raise TokenInvalid(f"the token is longer than {MAX_TOKEN_BYTES} characters")
         parts = token.split(".")
         # The signature may be empty here so that `alg: none` is refused by name below.
         if (
@@ -137,7 +144,7 @@ class TokenVerifier:
             raise TokenInvalid("the token is not a well-formed JWT")
         try:
             header = json.loads(_b64decode(parts[0]))
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise TokenInvalid("the token is not a well-formed JWT") from exc
         if not isinstance(header, dict):
             raise TokenInvalid("the token is not a well-formed JWT")
@@ -160,7 +167,7 @@ class TokenVerifier:
             raise TokenInvalid("the token's signature does not match")
         try:
             claims = json.loads(_b64decode(parts[1]))
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise TokenInvalid("the token's payload is not JSON") from exc
         if not isinstance(claims, dict):
             raise TokenInvalid("the token's payload is not a JSON object")

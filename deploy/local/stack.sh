@@ -254,6 +254,11 @@ hub_env() { HUB_ENV_FILE="$STATE/hub.env" "$@"; }
 start_postgresql() {
   local data="$STATE/pg/data"
   mkdir -p "$STATE/pg" "$RUN/pg"
+  # PostgreSQL runs as `postgres` (and Mosquitto as `mosquitto`): they must reach the state
+  # folder, which a checkout under /root (mode 0700) does not allow.
+  if as_root && ! runuser -u postgres -- test -x "$STATE"; then
+    die "the postgres user cannot reach $STATE; clone elsewhere (e.g. /srv) or set HUB_STATE_DIR"
+  fi
   if as_root; then chown postgres:postgres "$STATE/pg" "$RUN/pg"; touch "$LOG/postgresql.log"; chown postgres "$LOG/postgresql.log"; fi
   if [ ! -s "$data/PG_VERSION" ]; then
     say "Creating the PostgreSQL cluster ($data)"

@@ -51,9 +51,10 @@ def verifier() -> TokenVerifier:
 
 def principal_from_claims(claims: dict) -> Principal:
     username = claims.get("preferred_username", "")
-    client_id = claims.get("azp") or claims.get("client_id") or ""
-    # Keycloak names the user behind client credentials "service-account-<client>".
-    is_client = username.startswith("service-account-") or "client_id" in claims
+    client_id = claims.get("client_id") or claims.get("azp") or ""
+    # Keycloak 26 writes `client_id` into tokens of client credentials only; a person who chose
+    # a username like "service-account-x" at registration is still a person.
+    is_client = "client_id" in claims
     roles = roles_from_claims(claims)
     return Principal(
         kind="client" if is_client else "user",

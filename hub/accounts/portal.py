@@ -11,6 +11,7 @@ from django.utils import timezone
 from keycloak import KeycloakAdmin
 
 from hub.accounts.models import ApiClient, User
+from hub.accounts.ratelimit import PORTAL_PREFIX
 from identity.keycloak import admin_client
 
 
@@ -41,7 +42,7 @@ def register_client(owner: User, name: str) -> tuple[ApiClient, str]:
         raise PortalError(
             f"Sie haben schon {active} aktive API-Clients; widerrufen Sie erst einen davon."
         )
-    client_id = f"dev-{secrets.token_hex(6)}"
+    client_id = f"{PORTAL_PREFIX}{secrets.token_hex(6)}"
     secret = secrets.token_urlsafe(32)
     admin = _realm()
     admin.create_client(

@@ -12,6 +12,7 @@ from django.http import HttpRequest, JsonResponse
 from hub.accounts.models import ApiClient
 
 WINDOW_SECONDS = 60
+PORTAL_PREFIX = "dev-"  # client ids the developer portal hands out (hub.accounts.portal)
 CLIENT_CACHE_SECONDS = 30
 
 
@@ -40,9 +41,12 @@ def client_policy(client_id: str) -> tuple[int, bool]:
             .values_list("rate_limit", "revoked_at")
             .first()
         )
-        cached = (
-            (settings.HUB_API_RATE_LIMIT, False) if row is None else (row[0], row[1] is not None)
-        )
+        if row is None:
+            # A portal client the hub no longer knows (its owner deleted) is revoked; the
+            # platform's own clients (hub, ogc, ckan) get the default limit.
+            cached = (settings.HUB_API_RATE_LIMIT, client_id.startswith(PORTAL_PREFIX))
+        else:
+            cached = (row[0], row[1] is not None)
         cache.set(key, cached, CLIENT_CACHE_SECONDS)
     return cached
 

@@ -53,6 +53,17 @@ def delete_account(request):
                 ),
             )
             return redirect("accounts:account")
+    try:
+        # The person's API clients go with them: disabled in Keycloak, not just forgotten here.
+        for client in user.api_clients.filter(revoked_at=None):
+            portal_services.revoke_client(client)
+    except KeycloakError as exc:
+        log.error("revoking the API clients of %s failed: %s", user.username, exc)
+        messages.error(
+            request,
+            _("Das Löschen ist gerade nicht möglich. Bitte versuchen Sie es später erneut."),
+        )
+        return redirect("accounts:account")
     if user.keycloak_sub:
         try:
             keycloak = admin_client(settings.HUB_KEYCLOAK["realm"])

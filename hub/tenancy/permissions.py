@@ -17,18 +17,21 @@ class Forbidden(Exception):
 
 
 def ancestors(tenant: Tenant) -> list[str]:
-    """Slugs of the active tenants above this one (parents, grandparents, ...)."""
+    """Slugs of the active tenants above this one, reached through active tenants only
+    (as selectors.descendants walks down)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             WITH RECURSIVE above(id) AS (
-                SELECT link.to_tenant_id FROM tenancy_tenant_parents link
+                SELECT parent.id FROM tenancy_tenant_parents link
+                JOIN tenancy_tenant parent ON parent.id = link.to_tenant_id AND parent.is_active
                 WHERE link.from_tenant_id = %s
                 UNION
-                SELECT link.to_tenant_id FROM tenancy_tenant_parents link
+                SELECT parent.id FROM tenancy_tenant_parents link
                 JOIN above ON link.from_tenant_id = above.id
+                JOIN tenancy_tenant parent ON parent.id = link.to_tenant_id AND parent.is_active
             )
-            SELECT t.slug FROM above JOIN tenancy_tenant t ON t.id = above.id WHERE t.is_active
+            SELECT t.slug FROM above JOIN tenancy_tenant t ON t.id = above.id
             """,
             [tenant.pk],
         )

@@ -26,6 +26,17 @@ class CkanUnavailable(RuntimeError):
     """CKAN did not answer or refused the hub's token."""
 
 
+def all_organizations(organization_list) -> list[dict[str, Any]]:
+    """Every organization with its extras: CKAN caps each answer (25 by default), so page."""
+    orgs, offset = [], 0
+    while True:
+        page = organization_list(all_fields=True, include_extras=True, limit=25, offset=offset)
+        orgs += page
+        if len(page) < 25:
+            return orgs
+        offset += len(page)
+
+
 def _extras(org: dict[str, Any]) -> dict[str, str]:
     return {e["key"]: e["value"] for e in org.get("extras") or [] if e.get("key") in EXTRA_KEYS}
 
@@ -69,9 +80,7 @@ class CkanTarget:
     def _current(self) -> dict[str, dict[str, Any]]:
         try:
             # Active organizations only; a hidden one is looked up by name when needed.
-            orgs = self.client.action.organization_list(
-                all_fields=True, include_extras=True, limit=1000
-            )
+            orgs = all_organizations(self.client.action.organization_list)
         except (CKANAPIError, OSError) as exc:
             raise CkanUnavailable(f"CKAN at {settings.HUB_CKAN_URL} did not answer: {exc}") from exc
         return {o["name"]: o for o in orgs}

@@ -220,3 +220,22 @@ def test_bad_search_parameters_are_refused(catalogue, params):
         catalogue.anonymous.action.package_search(**params)
     # ...and the catalogue is still there.
     assert catalogue.sql("SELECT count(*) FROM package")[0][0] >= 1000
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": ":x"},
+        {"fq": "tags:(a OR)"},
+        {"fq": "tags:(OR a)"},
+        {"fq": "num_resources:[NOW TO *]"},
+        {"fq": "metadata_modified:[NOW-7DAYS TO NOW]"},
+        {"fq": "()"},
+        {"fq": "+"},
+    ],
+)
+def test_malformed_queries_are_search_errors_not_500s(catalogue, params):
+    """Regression (review): these raised IndexError/ValueError or a database error (500)."""
+    with pytest.raises((SearchQueryError, ValidationError, CKANAPIError)) as caught:
+        catalogue.anonymous.action.package_search(**params)
+    assert "Internal Server Error" not in str(caught.value)

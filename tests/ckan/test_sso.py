@@ -18,9 +18,9 @@ PASSWORD = settings.HUB_DEMO_PASSWORD
 CKAN = "http://localhost:5000"
 
 
-def sign_in_to_ckan(login: str) -> Browser:
+def sign_in_to_ckan(login: str, start: str = "/user/oidc/login") -> Browser:
     browser = Browser()
-    page = browser.get(f"{CKAN}/user/oidc/login")
+    page = browser.get(f"{CKAN}{start}")
     page = browser.submit(page, "kc-form-login", username=login)
     for _ in range(3):
         if page.url.startswith(CKAN):
@@ -99,3 +99,9 @@ def test_a_callback_that_was_not_started_here_signs_no_one_in():
     assert page.url == f"{CKAN}/"
     assert "Die Anmeldung ist fehlgeschlagen" in page.text
     assert "/user/_logout" not in page.text
+
+
+def test_sign_in_never_sends_the_browser_elsewhere():
+    """Regression (review): came_from=https://evil.example was followed after the sign-in."""
+    sign_in_to_ckan("buerger.demo", start="/user/oidc/login?came_from=https://evil.example/")
+    sign_in_to_ckan("buerger.demo", start="/user/oidc/login?came_from=//evil.example/")

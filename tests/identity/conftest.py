@@ -78,6 +78,8 @@ class TestRealm:
             "preferred_username": f"service-account-{self.client_id}",
             **claims,
         }
+        if payload["preferred_username"].startswith("service-account-"):
+            payload.setdefault("client_id", payload["azp"])  # as Keycloak writes it
         payload = {k: v for k, v in payload.items() if v is not None}
         return jwt.encode(
             payload, key or self.private_key, algorithm=algorithm, headers={"kid": kid or self.kid}

@@ -104,3 +104,12 @@ def test_the_limit_counts_per_client(api, token_realm):
     # Another client of the same realm has its own budget (the default limit).
     other = token_realm.forge(azp="other-client", preferred_username="service-account-other")
     assert api(other).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_portal_client_the_hub_no_longer_knows_is_revoked(api, token_realm):
+    """Regression (review): a deleted person's API clients kept working."""
+    from hub.accounts.ratelimit import client_policy
+
+    assert client_policy("dev-0123456789ab")[1] is True
+    assert client_policy("ogc")[1] is False

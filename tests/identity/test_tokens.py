@@ -14,6 +14,7 @@ import json
 import time
 
 import pytest
+import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -210,3 +211,37 @@ def test_a_remembered_token_still_expires(token_realm, monkeypatch):
     monkeypatch.setattr("identity.tokens.time.time", lambda: later)
     with pytest.raises(TokenInvalid, match="the token has expired"):
         verifier.verify(token)
+
+
+def test_a_deeply_nested_header_is_a_401_not_a_crash(api):
+    """Regression (review): json.loads raised RecursionError, which escaped as a 500."""
+    header = b64(("[" * 1000).encode())
+    assert api(f"{header}.e30.c2ln").status_code == 401
+
+
+def test_an_oversized_token_is_refused_before_parsing(api):
+    response = api("a" * 20_000 + ".b.c")
+    assert response.status_code == 401
+    assert "longer than 16384" in response.json()["detail"]
+
+
+def test_a_keycloak_outage_is_not_hammered(token_realm):
+    """Regression (review): failed JWKS fetches were not throttled."""
+    attempts = []
+
+    def unreachable(url, timeout):
+        attempts.append(url)
+        raise requests.ConnectionError("Keycloak is away")
+
+    verifier = token_realm.verifier(refresh_interval=30.0)
+    verifier.jwks._fetch = unreachable
+    for number in range(20):
+        with pytest.raises(TokenInvalid):
+            verifier.verify(token_realm.forge(kid=f"any-{number}"))
+    assert len(attempts) == 1
+
+
+def test_a_person_named_like_a_service_account_is_still_a_person(api, token_realm):
+    """Regression (review): the username prefix alone made a person an API client."""
+    token = token_realm.forge(azp="hub", preferred_username="service-account-hub", client_id=None)
+    assert api(token).json()["kind"] == "user"

@@ -201,3 +201,13 @@ def test_a_pooled_connection_forgets_the_tenant_context(events):
             "{}",
         )
         assert raw_count("tenancy_tenantevent") == 0
+
+
+def test_a_cascade_does_not_pass_through_a_deactivated_tenant(events):
+    """Regression (review): ancestors() walked through deactivated parents."""
+    from hub.tenancy.permissions import ancestors
+
+    assert "landkreis-boerde" in ancestors(events["barleben"])
+    events["energieeffizienznetzwerk-mittelland"].is_active = False
+    events["energieeffizienznetzwerk-mittelland"].save()
+    assert ancestors(events["moeser"]) == []

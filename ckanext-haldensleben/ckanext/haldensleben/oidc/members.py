@@ -85,16 +85,22 @@ def sync_organizations(user: model.User, claims: dict[str, Any], prefix: str = "
         if STRENGTH[ckan_role] > STRENGTH.get(wanted.get(org, ""), 0):
             wanted[org] = ckan_role
     context = _site_context()
-    managed = {
-        o["name"]
-        for o in tk.get_action("organization_list")(
-            context, {"all_fields": True, "include_extras": True, "limit": 1000}
+    managed, offset = set(), 0
+    while True:  # CKAN caps each answer (25 by default): page through all organizations
+        page = tk.get_action("organization_list")(
+            context, {"all_fields": True, "include_extras": True, "limit": 25, "offset": offset}
         )
-        if any(
-            e.get("key") == "managed_by" and e.get("value") == MANAGED_BY
-            for e in o.get("extras") or []
-        )
-    }
+        managed |= {
+            o["name"]
+            for o in page
+            if any(
+                e.get("key") == "managed_by" and e.get("value") == MANAGED_BY
+                for e in o.get("extras") or []
+            )
+        }
+        if len(page) < 25:
+            break
+        offset += len(page)
     have = {
         o["name"]: o.get("capacity")
         for o in tk.get_action("organization_list_for_user")(

@@ -50,7 +50,7 @@ def login():
         "state": secrets.token_urlsafe(24),
         "nonce": secrets.token_urlsafe(24),
         "verifier": verifier_code,
-        "came_from": tk.request.args.get("came_from", "/dashboard/datasets"),
+        "came_from": _local(tk.request.args.get("came_from", "")),
     }
     challenge = (
         base64.urlsafe_b64encode(hashlib.sha256(verifier_code.encode()).digest())
@@ -68,6 +68,13 @@ def login():
         "code_challenge_method": "S256",
     }
     return tk.redirect_to(f"{_endpoint('auth')}?{urlencode(params)}")
+
+
+def _local(target: str) -> str:
+    """Only a path of this CKAN may follow the sign-in (no open redirect)."""
+    if target.startswith("/") and not target.startswith("//") and tk.h.url_is_local(target):
+        return target
+    return "/dashboard/datasets"
 
 
 def _refuse(reason: str):

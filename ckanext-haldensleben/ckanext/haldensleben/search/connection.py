@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg2
 import pysolr
 from ckan import model
 
@@ -201,6 +202,25 @@ class PostgresSearch:
         start = max(0, int(kwargs.get("start", 0)))
         order, order_params = self._order(kwargs.get("sort"), rank, rank_params)
         cursor = _cursor()
+        # A database error must not abort CKAN's transaction: the search runs in a savepoint.
+        cursor.execute("SAVEPOINT haldensleben_search")
+        try:
+            result = self._run(cursor, where, (order, order_params), (rows, start), kwargs)
+        except psycopg2.Error as exc:
+            cursor.execute("ROLLBACK TO SAVEPOINT haldensleben_search")
+            raise SearchBackendError(f"the search could not be run: {exc.pgerror or exc}") from exc
+        cursor.execute("RELEASE SAVEPOINT haldensleben_search")
+        return result
+
+    def _run(
+        self,
+        cursor,
+        where: Sql,
+        ordering: tuple[str, list],
+        page: tuple[int, int],
+        kwargs: dict[str, Any],
+    ) -> Results:
+        (order, order_params), (rows, start) = ordering, page
         # WHERE and ORDER BY come from syntax.py and _order(); values are bound parameters.
         count_sql = f"SELECT count(*) FROM haldensleben_search WHERE {where.text}"  # noqa: S608
         cursor.execute(count_sql, where.params)

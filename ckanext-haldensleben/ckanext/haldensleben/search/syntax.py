@@ -77,6 +77,8 @@ class Parser:
         return sql
 
     def expr(self) -> Sql:
+        if self.peek()[0] is None:
+            raise QuerySyntaxError("the query ends too early")
         parts, joins = [self.clause()], []
         while True:
             kind, value = self.peek()
@@ -100,7 +102,7 @@ class Parser:
         if kind == "TOKEN" and value in ("+", "-", "NOT", "!"):
             negate = value != "+"
             kind, value = self.take()
-        elif kind == "FIELD" and value[:1] in "+-!":
+        elif kind == "FIELD" and value[:1] and value[:1] in "+-!":
             negate, value = value[0] != "+", value[1:]
         elif kind == "TOKEN" and value[:1] in "+-" and len(value) > 1:
             negate, value = value[0] == "-", value[1:]
@@ -134,8 +136,8 @@ class Parser:
                     joins.append("OR")  # Solr's default inside a field group here: any
                 parts.append(match_value(field, value))
             self.take()
-            if not parts:
-                raise QuerySyntaxError(f"no value for {field!r}")
+            if not parts or len(joins) != len(parts) - 1:
+                raise QuerySyntaxError(f"the values of {field!r} need one value per OR/AND")
             text, params = parts[0].text, list(parts[0].params)
             for join, part in zip(joins, parts[1:], strict=True):
                 text = f"({text} {join} {part.text})"
@@ -173,6 +175,8 @@ def _bound(value: str, field: str) -> tuple[str, list]:
     if value == "*":
         return "", []
     if value.upper().startswith("NOW"):
+        if value.upper() != "NOW" or not (field in DATE_FIELDS or field.endswith("_date")):
+            raise QuerySyntaxError(f"{value!r}: only a date field takes NOW, without date math")
         return "now()", []
     if field in DATE_FIELDS or field.endswith("_date"):
         try:
