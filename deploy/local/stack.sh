@@ -209,9 +209,16 @@ pid_of() {
   [ -s "$f" ] && head -1 "$f" || true
 }
 
+# The start time of a process (clock ticks since boot): with the pid it names one process for
+# good, so a pid file that survived a reboot cannot point at an unrelated program.
+started_at() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
+
 alive() {
-  local pid; pid="$(pid_of "$1")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+  local pid recorded; pid="$(pid_of "$1")"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  [ "$1" = postgresql ] && return 0  # PostgreSQL checks its own postmaster.pid
+  recorded="$(sed -n 2p "$(pidfile "$1")" 2>/dev/null)"
+  [ -z "$recorded" ] || [ "$recorded" = "$(started_at "$pid")" ]
 }
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -220,7 +227,8 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 launch() {
   local name="$1"; shift
   setsid "$@" >> "$LOG/$name.log" 2>&1 < /dev/null &
-  echo $! > "$(pidfile "$name")"
+  local pid=$!
+  printf '%s\n%s\n' "$pid" "$(started_at "$pid")" > "$(pidfile "$name")"
 }
 
 wait_for() {  # wait_for NAME SECONDS CHECK...
@@ -385,6 +393,7 @@ configure_ckan() {
     "api_token.jwt.encode.secret = string:$CKAN_SECRET_KEY" \
     "api_token.jwt.decode.secret = string:$CKAN_SECRET_KEY" \
     "solr_url = http://127.0.0.1:1/solr-not-used" \
+    "sqlalchemy.pool_pre_ping = true" \
     "ckan.plugins = activity datastore haldensleben_search haldensleben haldensleben_oidc dcat" \
     "ckanext.haldensleben.oidc.issuer = http://localhost:$KC_PORT/realms/region" \
     "ckanext.haldensleben.oidc.client_secret = $HUB_CKAN_CLIENT_SECRET" \
@@ -450,7 +459,8 @@ start_beat() {
 stop_service() {
   local name="$1" pid
   pid="$(pid_of "$name")"
-  if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+  if [ -z "$pid" ] || ! alive "$name"; then
+    # Gone, or the pid now belongs to another program (after a reboot): never signal it.
     rm -f "$(pidfile "$name")"; return
   fi
   info "stopping $name (pid $pid)"
