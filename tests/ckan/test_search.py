@@ -239,3 +239,30 @@ def test_malformed_queries_are_search_errors_not_500s(catalogue, params):
     with pytest.raises((SearchQueryError, ValidationError, CKANAPIError)) as caught:
         catalogue.anonymous.action.package_search(**params)
     assert "Internal Server Error" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("fq", "extra"),
+    [
+        (
+            "num_resources:2",
+            "AND (SELECT count(*) FROM resource r WHERE r.package_id = p.id"
+            " AND r.state = 'active') = 2",
+        ),
+        (
+            "num_resources:[2 TO *]",
+            "AND (SELECT count(*) FROM resource r WHERE"
+            " r.package_id = p.id AND r.state = 'active') >= 2",
+        ),
+        (
+            "num_resources:[0 TO 1]",
+            "AND (SELECT count(*) FROM resource r WHERE"
+            " r.package_id = p.id AND r.state = 'active') <= 1",
+        ),
+    ],
+)
+def test_numbers_compare_as_numbers(catalogue, fq, extra):
+    """Regression (review): num_resources:2 matched nothing and ranges compared text."""
+    expected = truth(catalogue, "sysadmin", extra)
+    assert expected
+    assert all_names(catalogue, "sysadmin", fq=fq) == expected

@@ -23,6 +23,7 @@ TOKEN = re.compile(
     r"|(?P<word>[^\s()\"\[\]]+))"
 )
 FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")
+NUMBER = re.compile(r"-?\d{1,15}(?:\.\d{1,15})?")
 DATE_FIELDS = {"metadata_modified", "metadata_created"}
 
 
@@ -163,11 +164,17 @@ def match_value(field: str, raw: str) -> Sql:
     if field == "text":
         return text_match(value)
     # Scalar equal, or list containing: both served by the GIN index on doc.
-    return Sql(
+    sql = Sql(
         "(doc @> jsonb_build_object(%s, %s::text) OR "
         "doc @> jsonb_build_object(%s, jsonb_build_array(%s::text)))",
         [field, value, field, value],
     )
+    if NUMBER.fullmatch(value):  # num_resources:2 matches the JSON number 2 as well
+        sql = Sql(
+            f"({sql.text} OR doc @> jsonb_build_object(%s, %s::numeric))",
+            [*sql.params, field, value],
+        )
+    return sql
 
 
 def _bound(value: str, field: str) -> tuple[str, list]:
@@ -178,6 +185,8 @@ def _bound(value: str, field: str) -> tuple[str, list]:
         if value.upper() != "NOW" or not (field in DATE_FIELDS or field.endswith("_date")):
             raise QuerySyntaxError(f"{value!r}: only a date field takes NOW, without date math")
         return "now()", []
+    if NUMBER.fullmatch(value) and not (field in DATE_FIELDS or field.endswith("_date")):
+        return "%s::numeric", [value]
     if field in DATE_FIELDS or field.endswith("_date"):
         try:
             datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -195,10 +204,14 @@ def match_range(field: str, raw: str) -> Sql:
     column = f"{field}" if field in DATE_FIELDS else None
     low, low_params = _bound(parts[0], field)
     high, high_params = _bound(parts[1], field)
+    numeric = all(NUMBER.fullmatch(b.strip()) or b.strip() == "*" for b in parts)
     if column is None:
         target, target_params = "(doc->>%s)", [field]
         if field.endswith("_date"):
             target = "((doc->>%s)::timestamptz)"
+        elif numeric:  # compared as numbers, not as text ("10" < "2")
+            target = "(CASE WHEN jsonb_typeof(doc->%s) = 'number' THEN (doc->>%s)::numeric END)"
+            target_params = [field, field]
     else:
         target, target_params = column, []
     conditions, params = (
