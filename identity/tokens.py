@@ -142,12 +142,9 @@ class TokenVerifier:
             or (parts[2] and not _B64URL.fullmatch(parts[2]))
         ):
             raise TokenInvalid("the token is not a well-formed JWT")
-        try:
-            header = json.loads(_b64decode(parts[0]))
-        except (ValueError, RecursionError) as exc:
-            raise TokenInvalid("the token is not a well-formed JWT") from exc
-        if not isinstance(header, dict):
-            raise TokenInvalid("the token is not a well-formed JWT")
+        header = _json_object(
+            parts[0], "the token is not a well-formed JWT", "the token is not a well-formed JWT"
+        )
         algorithm = header.get("alg")
         if algorithm not in ALLOWED_ALGORITHMS:
             raise TokenInvalid(f"algorithm {algorithm!r} is not accepted")
@@ -165,12 +162,9 @@ class TokenVerifier:
             valid = False
         if not valid:
             raise TokenInvalid("the token's signature does not match")
-        try:
-            claims = json.loads(_b64decode(parts[1]))
-        except (ValueError, RecursionError) as exc:
-            raise TokenInvalid("the token's payload is not JSON") from exc
-        if not isinstance(claims, dict):
-            raise TokenInvalid("the token's payload is not a JSON object")
+        claims = _json_object(
+            parts[1], "the token's payload is not JSON", "the token's payload is not a JSON object"
+        )
         self._check_claims(claims)
         return claims
 
@@ -196,6 +190,18 @@ class TokenVerifier:
 
 _B64URL = re.compile(r"[A-Za-z0-9_-]+")
 _ALGORITHMS = {name: jwt.get_algorithm_by_name(name) for name in ALLOWED_ALGORITHMS}
+
+
+def _json_object(segment: str, not_json: str, not_object: str) -> dict[str, Any]:
+    """A base64url JWT segment as a JSON object; TokenInvalid with the given reasons if not.
+    RecursionError counts as not JSON: a deeply nested segment must be a 401, never a 500."""
+    try:
+        value = json.loads(_b64decode(segment))
+    except (ValueError, RecursionError) as exc:
+        raise TokenInvalid(not_json) from exc
+    if not isinstance(value, dict):
+        raise TokenInvalid(not_object)
+    return value
 
 
 def _b64decode(segment: str) -> bytes:
