@@ -36,6 +36,8 @@ class PublicDataset:
     license_id: str
     resources: tuple[Resource, ...]
     tags: tuple[str, ...] = ()
+    # EU data themes (codes such as "TRAN"), DCAT-AP.de's dcat:theme.
+    themes: tuple[str, ...] = ("GOVE",)
 
 
 @dataclass

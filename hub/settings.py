@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "hub.accounts",
     "hub.tenancy",
     "hub.catalog",
+    "hub.opendata",
 ]
 
 MIDDLEWARE = [

@@ -385,6 +385,7 @@ configure_ckan() {
     "ckan.site_url = http://localhost:$CKAN_PORT" \
     "ckan.site_id = regionaler-datenhub" \
     "ckan.site_title = Offene Daten der Region Haldensleben" \
+    "ckan.site_description = Offene Daten der Gemeinden, Verbände und Netzwerke rund um Haldensleben im Landkreis Börde" \
     "ckan.locale_default = de" \
     "ckan.locales_offered = de en" \
     "ckan.redis.url = redis://127.0.0.1:$REDIS_PORT/2" \
@@ -394,10 +395,14 @@ configure_ckan() {
     "api_token.jwt.decode.secret = string:$CKAN_SECRET_KEY" \
     "solr_url = http://127.0.0.1:1/solr-not-used" \
     "sqlalchemy.pool_pre_ping = true" \
-    "ckan.plugins = activity datastore haldensleben_search haldensleben haldensleben_oidc dcat" \
+    "ckan.plugins = activity datastore haldensleben_search haldensleben haldensleben_oidc scheming_datasets dcat" \
+    "scheming.dataset_schemas = ckanext.haldensleben:schemas/dcatap_de.yaml" \
+    "scheming.presets = ckanext.scheming:presets.json ckanext.dcat.schemas:presets.yaml" \
+    "licenses_group_url = file://$ROOT/ckanext-haldensleben/ckanext/haldensleben/schemas/licenses.json" \
+    "ckanext.dcat.resource.inherit.license = true" \
     "ckanext.haldensleben.oidc.issuer = http://localhost:$KC_PORT/realms/region" \
     "ckanext.haldensleben.oidc.client_secret = $HUB_CKAN_CLIENT_SECRET" \
-    "ckanext.dcat.rdf.profiles = euro_dcat_ap_3" > /dev/null
+    "ckanext.dcat.rdf.profiles = euro_dcat_ap_3 dcatap_de" > /dev/null
 }
 
 start_ckan() {

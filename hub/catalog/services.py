@@ -21,6 +21,7 @@ from hub.registry import PublicDataset, registry
 
 log = logging.getLogger(__name__)
 MANAGED = "hub_identifier"
+THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 
 
 class CatalogUnavailable(RuntimeError):
@@ -58,7 +59,9 @@ def payload(dataset: PublicDataset) -> dict[str, Any]:
         "license_id": dataset.license_id,
         "private": False,
         "tags": [{"name": t} for t in dataset.tags],
-        "extras": [{"key": MANAGED, "value": dataset.identifier}],
+        "theme": sorted(f"{THEME}{code}" for code in dataset.themes),
+        # A field of the DCAT-AP.de schema (ckanext-haldensleben), stored by CKAN as an extra.
+        MANAGED: dataset.identifier,
         "resources": [
             {"name": r.name, "url": r.url, "format": r.format, "description": r.description}
             for r in dataset.resources
@@ -67,8 +70,10 @@ def payload(dataset: PublicDataset) -> dict[str, Any]:
 
 
 def _differs(current: dict[str, Any], wanted: dict[str, Any]) -> bool:
-    simple = ("title", "notes", "owner_org", "license_id", "private")
+    simple = ("title", "notes", "owner_org", "license_id", "private", MANAGED)
     if any(current.get(k) != wanted[k] for k in simple):
+        return True
+    if sorted(current.get("theme") or []) != wanted["theme"]:
         return True
     if sorted(t["name"] for t in current.get("tags", [])) != sorted(
         t["name"] for t in wanted["tags"]

@@ -25,5 +25,6 @@ def public_datasets() -> Iterator[PublicDataset]:
             # The BKG's boundaries are under the Datenlizenz Deutschland - Namensnennung 2.0.
             license_id="dl-by-de/2.0",
             tags=("Verwaltungsgrenzen", "Geodaten"),
+            themes=("REGI", "GOVE"),
             resources=(Resource(name="Gebiet (GeoJSON)", url=url, format="GeoJSON"),),
         )

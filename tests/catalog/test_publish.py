@@ -11,6 +11,7 @@ from ckanapi import NotFound
 
 from hub.catalog import services
 from hub.catalog.tasks import publish_catalog
+from hub.opendata.sources import SOURCES
 from tenants import reconcile
 from tests.conftest import SEED_DIR
 
@@ -26,8 +27,9 @@ def ckan_orgs(settings, seeded, tenant_dir):
     yield prefix
     client = services.ckan()
     for slug in SLUGS:
-        with contextlib.suppress(NotFound):
-            client.action.dataset_purge(id=f"{prefix}{slug}-gebiet")
+        for identifier in ("gebiet", *SOURCES):
+            with contextlib.suppress(NotFound):
+                client.action.dataset_purge(id=f"{prefix}{slug}-{identifier}")
         with contextlib.suppress(NotFound):
             client.action.organization_purge(id=f"{prefix}{slug}")
 
@@ -35,7 +37,7 @@ def ckan_orgs(settings, seeded, tenant_dir):
 def test_every_tenant_area_is_published_once(ckan_orgs, seeded):
     first = services.publish()
     with_area = sorted(f"{ckan_orgs}{s}-gebiet" for s, t in seeded.items() if t.boundary)
-    assert sorted(first.created) == with_area
+    assert sorted(n for n in first.created if n.endswith("-gebiet")) == with_area
     assert len(with_area) == 10  # the centre has no area
     dataset = services.ckan().action.package_show(id=f"{ckan_orgs}haldensleben-gebiet")
     assert dataset["organization"]["name"] == f"{ckan_orgs}haldensleben"
@@ -43,10 +45,39 @@ def test_every_tenant_area_is_published_once(ckan_orgs, seeded):
     assert [r["url"] for r in dataset["resources"]] == [
         "http://localhost:8000/api/v1/t/haldensleben/boundary.geojson"
     ]
-    assert {e["key"]: e["value"] for e in dataset["extras"]} == {"hub_identifier": "gebiet"}
+    assert dataset["hub_identifier"] == "gebiet"
+    assert dataset["political_geocoding_uri"].endswith("/municipalityKey/15083270")
     second = services.publish()
     assert (second.created, second.updated, second.withdrawn) == ([], [], [])
-    assert sorted(second.unchanged) == with_area
+    assert sorted(second.unchanged) == sorted(first.created)
+
+
+def test_tenants_publish_their_share_of_the_regions_open_data(ckan_orgs, seeded, client):
+    services.publish()
+    ckan = services.ckan().action
+    stops = ckan.package_show(id=f"{ckan_orgs}haldensleben-haltestellen")
+    assert stops["license_id"] == "cc-by/4.0"
+    assert stops["theme"] == ["http://publications.europa.eu/resource/authority/data-theme/TRAN"]
+    assert [r["format"] for r in stops["resources"]] == ["CSV", "GeoJSON"]
+    csv_url, geojson_url = (r["url"] for r in stops["resources"])
+    assert csv_url == "http://localhost:8000/api/v1/t/haldensleben/offene-daten/haltestellen.csv"
+    rows = client.get(csv_url.removeprefix("http://localhost:8000")).content.decode().splitlines()
+    features = client.get(geojson_url.removeprefix("http://localhost:8000")).json()["features"]
+    assert rows[0] == "stop_id,name,platform_code,lat,lon"
+    assert len(rows) - 1 == len(features) == int(stops["notes"].split(" Einträge")[0].split()[-1])
+    assert any("Haldensleben" in f["properties"]["name"] for f in features)
+    # Möser lies outside the Börde bus network: no empty dataset is published for it.
+    with pytest.raises(NotFound):
+        ckan.package_show(id=f"{ckan_orgs}moeser-haltestellen")
+
+
+def test_open_data_exports_refuse_unknown_sets_and_tenants(client, seeded):
+    assert client.get("/api/v1/t/haldensleben/offene-daten/geheim.csv").status_code == 404
+    assert client.get("/api/v1/t/haldensleben/offene-daten/haltestellen.xlsx").status_code == 404
+    assert client.get("/api/v1/t/nirgendwo/offene-daten/haltestellen.csv").status_code == 404
+    charging = client.get("/api/v1/t/landkreis-boerde/offene-daten/ladesaeulen.geojson").json()
+    # 25 of the extract's 42 devices lie in the district (the rest in Magdeburg).
+    assert len(charging["features"]) == 25
 
 
 def test_a_changed_data_set_is_updated_and_a_gone_one_withdrawn(ckan_orgs, seeded):
@@ -56,7 +87,10 @@ def test_a_changed_data_set_is_updated_and_a_gone_one_withdrawn(ckan_orgs, seede
     seeded["moeser"].is_active = False
     seeded["moeser"].save()
     report = services.publish()
-    assert report.updated == [f"{ckan_orgs}barleben-gebiet"]
+    # Barleben's name is in the titles of all three of its data sets.
+    assert report.updated == [
+        f"{ckan_orgs}barleben-{i}" for i in ("gebiet", "haltestellen", "ladesaeulen")
+    ]
     assert report.withdrawn == [f"{ckan_orgs}moeser-gebiet"]
     withdrawn = services.ckan().action.package_show(id=f"{ckan_orgs}moeser-gebiet")
     assert withdrawn["state"] == "deleted"  # withdrawn, not purged

@@ -24,7 +24,9 @@ PER_ORG = 500
 ORGS = ("testkatalog-a", "testkatalog-b")
 TAGS = ("Mobilität", "Umwelt", "Energie", "Verwaltung", "Bildung", "ÖPNV", "Klima")
 FORMATS = ("CSV", "GeoJSON", "JSON", "PDF", "XLSX", "WMS")
-LICENSES = ("dl-de-by-2.0", "dl-de-zero-2.0", "cc-by-4.0")
+LICENSES = ("dl-by-de/2.0", "dl-zero-de/2.0", "cc-by/4.0")  # ids of the dcat-ap.de list
+THEMES = ("TRAN", "ENVI", "ENER", "GOVE", "REGI")
+THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 WORDS = (
     "Haltestellen",
     "Ladesäulen",
@@ -74,6 +76,7 @@ def _seed(admin: RemoteCKAN) -> None:
                 owner_org=org,
                 private=number % 5 == 0,
                 license_id=LICENSES[number % len(LICENSES)],
+                theme=[THEME + THEMES[number % len(THEMES)]],
                 tags=[{"name": t} for t in rng.sample(TAGS, k=1 + number % 3)],
                 resources=[
                     {

@@ -11,12 +11,20 @@ from ckan.common import CKANConfig
 @p.toolkit.blanket.config_declarations
 class HaldenslebenPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IValidators)
 
     # IConfigurer
 
     def update_config(self, config_: CKANConfig) -> None:
         p.toolkit.add_template_directory(config_, "templates")
         p.toolkit.add_public_directory(config_, "public")
+
+    # IValidators
+
+    def get_validators(self):
+        from ckanext.haldensleben.validators import get_validators
+
+        return get_validators()
 
 
 class HaldenslebenSearchPlugin(p.SingletonPlugin):

@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Validators of the DCAT-AP.de dataset schema (schemas/dcatap_de.yaml)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.haldensleben import geocoding
+
+Invalid = tk.Invalid
+missing = tk.missing
+
+
+def haldensleben_known_licence(value: Any, context: dict[str, Any]) -> Any:
+    """Only licences of the dcat-ap.de list (CKAN's licence register) are accepted."""
+    if value in (None, "", missing):
+        return value
+    register = model.Package.get_license_register()
+    if value not in register:
+        raise Invalid(
+            tk._(
+                "Unknown licence '{licence}'. Use one of the dcat-ap.de licence list, "
+                "e.g. dl-by-de/2.0 or dl-zero-de/2.0 (see /api/3/action/license_list)."
+            ).format(licence=str(value)[:100])
+        )
+    return value
+
+
+def haldensleben_http_url(value: Any, context: dict[str, Any]) -> Any:
+    """A web address: http(s) and nothing else (no javascript:, no file:)."""
+    if value in (None, "", missing):
+        return value
+    text = str(value)
+    if not text.startswith(("http://", "https://")) or len(text) > 2000 or " " in text:
+        raise Invalid(tk._("Please give a web address starting with https:// or http://."))
+    return text
+
+
+def haldensleben_political_geocoding(
+    key: tuple, data: dict[tuple, Any], errors: dict[tuple, list], context: dict[str, Any]
+) -> None:
+    """Derive dcatde:politicalGeocodingURI and its level from the organization's official key.
+
+    A value given explicitly is kept (if it is an http(s) IRI); otherwise the organization's AGS
+    (or that of its nearest ancestor with one: a network lies within its district) decides.
+    """
+    value = data.get(key)
+    if value not in (None, "", missing):
+        haldensleben_http_url(value, context)
+        return
+    area = geocoding.area_of_organization(data.get(("owner_org",)))
+    if area is None:
+        data[key] = missing
+        return
+    data[key] = area.level_uri if key[-1] == "political_geocoding_level_uri" else area.uri
+
+
+def haldensleben_contributor_id(value: Any, context: dict[str, Any]) -> Any:
+    """dcatde:contributorID: the configured GovData contributor IRI unless one is given."""
+    if value in (None, "", [], missing):
+        configured = tk.config.get("ckanext.haldensleben.contributor_id")
+        return [configured] if configured else missing
+    return value
+
+
+def get_validators() -> dict[str, Any]:
+    return {
+        f.__name__: f
+        for f in (
+            haldensleben_known_licence,
+            haldensleben_http_url,
+            haldensleben_political_geocoding,
+            haldensleben_contributor_id,
+        )
+    }

@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Exports of the tenant's share of the region's open data, as CSV and GeoJSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from ninja import Router
+
+from hub.opendata.selectors import places_in
+from hub.opendata.sources import SOURCES
+from hub.tenancy.selectors import active_tenants
+
+router = Router(tags=["open data"])
+FORMATS = ("csv", "geojson")
+
+
+@router.get(
+    "/t/{slug}/offene-daten/{identifier}.{fmt}",
+    url_name="opendata_export",
+    summary="A tenant's share of a region-wide open data set (CSV or GeoJSON, EPSG:4326)",
+)
+def export(request, slug: str, identifier: str, fmt: str):
+    tenant = get_object_or_404(active_tenants(), slug=slug)
+    if identifier not in SOURCES or fmt not in FORMATS:
+        raise Http404(f"no open data set {identifier}.{fmt}; known: {', '.join(SOURCES)}")
+    source, _ = SOURCES[identifier]
+    places = places_in(tenant, identifier)
+    filename = f"{tenant.slug}-{identifier}.{fmt}"
+    if fmt == "geojson":
+        response = JsonResponse(
+            {
+                "type": "FeatureCollection",
+                "name": f"{source.title}: {tenant.display_name}",
+                "attribution": source.attribution,
+                "features": [
+                    {
+                        "type": "Feature",
+                        "id": p.id,
+                        "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+                        "properties": p.properties,
+                    }
+                    for p in places
+                ],
+            },
+            content_type="application/geo+json",
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([*source.columns, "lat", "lon"])
+        for p in places:
+            writer.writerow([*(p.properties[c] for c in source.columns), p.lat, p.lon])
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
