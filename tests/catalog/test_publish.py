@@ -46,7 +46,9 @@ def test_every_tenant_area_is_published_once(ckan_orgs, seeded):
         "http://localhost:8000/api/v1/t/haldensleben/boundary.geojson"
     ]
     assert dataset["hub_identifier"] == "gebiet"
-    assert dataset["political_geocoding_uri"].endswith("/municipalityKey/15083270")
+    assert dataset["political_geocoding_uri"] == [
+        "http://dcat-ap.de/def/politicalGeocoding/municipalityKey/15083270"
+    ]
     second = services.publish()
     assert (second.created, second.updated, second.withdrawn) == ([], [], [])
     assert sorted(second.unchanged) == sorted(first.created)

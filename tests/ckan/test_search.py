@@ -9,10 +9,11 @@ one organization never reach anyone outside it.
 from __future__ import annotations
 
 import pytest
+import requests
 from ckanapi import SearchQueryError
 from ckanapi.errors import CKANAPIError, ValidationError
 
-from tests.ckan.conftest import ORGS
+from tests.ckan.conftest import CKAN, ORGS
 
 pytestmark = pytest.mark.integration
 BOTH = f"organization:({ORGS[0]} OR {ORGS[1]})"
@@ -194,7 +195,12 @@ def test_create_update_delete_are_searchable_at_once(catalogue):
     if admin.action.package_search(fq=f"name:{name}", include_private=True)["count"]:
         admin.action.dataset_purge(id=name)
     admin.action.package_create(
-        name=name, owner_org=ORGS[1], title="Brückenprüfungen 2026", tags=[{"name": "Verwaltung"}]
+        name=name,
+        owner_org=ORGS[1],
+        title="Brückenprüfungen 2026",
+        notes="Prüfberichte der Brücken.",
+        license_id="dl-zero-de/2.0",
+        tags=[{"name": "Verwaltung"}],
     )
     assert all_names(catalogue, "anonymous", q="Brückenprüfung") == {name}
     admin.action.package_patch(id=name, title="Brückenprüfungen 2027", private=True)
@@ -266,3 +272,88 @@ def test_numbers_compare_as_numbers(catalogue, fq, extra):
     expected = truth(catalogue, "sysadmin", extra)
     assert expected
     assert all_names(catalogue, "sysadmin", fq=fq) == expected
+
+
+def test_drafts_show_only_to_members_who_ask_for_them(catalogue):
+    admin = catalogue.sysadmin
+    name = "suchtest-entwurf"
+    if admin.action.package_search(fq=f"name:{name}", include_drafts=True, include_private=True)[
+        "count"
+    ]:
+        admin.action.dataset_purge(id=name)
+    admin.action.package_create(
+        name=name,
+        owner_org=ORGS[0],
+        state="draft",
+        title="Entwurf Spielplatzkataster",
+        notes="Noch nicht fertig.",
+        license_id="dl-zero-de/2.0",
+    )
+    try:
+        query = {"q": "Spielplatzkataster", "include_private": True}
+        assert all_names(catalogue, "member_a", include_drafts=True, **query) == {name}
+        assert all_names(catalogue, "member_a", **query) == set()  # not without asking
+        assert all_names(catalogue, "editor_b", include_drafts=True, **query) == set()
+        assert all_names(catalogue, "anonymous", include_drafts=True, **query) == set()
+        assert all_names(catalogue, "sysadmin", include_drafts=True, **query) == {name}
+    finally:
+        admin.action.dataset_purge(id=name)
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"rows": -1}, "rows", "0 or more"),
+        ({"rows": 100000}, "rows", "At most 1000"),
+        ({"rows": "zehn"}, "rows", "whole number"),
+        ({"start": -5}, "start", "0 or more"),
+    ],
+)
+def test_impossible_paging_is_a_validation_error(catalogue, params, field, message):
+    with pytest.raises(ValidationError) as refused:
+        catalogue.anonymous.action.package_search(**params)
+    assert message in str(refused.value.error_dict[field])
+
+
+def test_the_largest_page_is_served(catalogue):
+    page = catalogue.sysadmin.action.package_search(rows=1000, include_private=True)
+    assert len(page["results"]) == 1000
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        'title:(("Haltestellen" OR',
+        "{!lucene q.op=OR}*:*",
+        "\\",
+        "name:[* TO",
+        "Haltestellen^^^2~~ AND AND",
+        "' OR 1=1 --",
+        "\x00",
+        "ö" * 5000,
+    ],
+)
+def test_solr_garbage_in_q_is_never_a_500(catalogue, q):
+    response = requests.get(
+        f"{CKAN}/api/3/action/package_search", params={"q": q, "rows": 5}, timeout=30
+    )
+    assert response.status_code in (200, 400, 409), response.text[:300]
+    body = response.json()
+    if response.status_code == 200:
+        assert isinstance(body["result"]["count"], int)
+    else:  # a message a person can read
+        assert body["error"]["__type"] in ("Search Query Error", "Validation Error")
+    assert catalogue.sql("SELECT count(*) FROM package")[0][0] >= 1000
+
+
+def test_an_oversized_upload_is_refused_and_nothing_is_written(catalogue, tmp_path):
+    name = f"{ORGS[0]}-0001"
+    before = catalogue.sysadmin.action.package_show(id=name)["num_resources"]
+    big = tmp_path / "gross.csv"
+    big.write_bytes(b"a,b\n" + b"1,2\n" * (11 * 1024 * 1024 // 4))  # 11 MB, the limit is 10
+    with big.open("rb") as upload, pytest.raises(ValidationError) as refused:
+        catalogue.sysadmin.action.resource_create(
+            package_id=name, name="zu groß", format="CSV", upload=upload
+        )
+    assert "upload" in refused.value.error_dict or "url" in refused.value.error_dict
+    assert catalogue.sysadmin.action.package_show(id=name)["num_resources"] == before

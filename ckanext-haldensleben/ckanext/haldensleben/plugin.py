@@ -12,6 +12,7 @@ from ckan.common import CKANConfig
 class HaldenslebenPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IValidators)
+    p.implements(p.IActions)
 
     # IConfigurer
 
@@ -26,11 +27,19 @@ class HaldenslebenPlugin(p.SingletonPlugin):
 
         return get_validators()
 
+    # IActions
+
+    def get_actions(self):
+        from ckanext.haldensleben.actions import get_actions
+
+        return get_actions()
+
 
 class HaldenslebenSearchPlugin(p.SingletonPlugin):
     """Dataset search on PostgreSQL full-text search instead of Solr (ADR 0006)."""
 
     p.implements(p.IConfigurer)
+    p.implements(p.IActions)
 
     # IConfigurer
 
@@ -38,6 +47,13 @@ class HaldenslebenSearchPlugin(p.SingletonPlugin):
         from ckanext.haldensleben.search import backend
 
         backend.install(config_)
+
+    # IActions
+
+    def get_actions(self):
+        from ckanext.haldensleben.search.actions import package_search
+
+        return {"package_search": package_search}
 
 
 class HaldenslebenOidcPlugin(p.SingletonPlugin):

@@ -42,20 +42,21 @@ def haldensleben_http_url(value: Any, context: dict[str, Any]) -> Any:
 def haldensleben_political_geocoding(
     key: tuple, data: dict[tuple, Any], errors: dict[tuple, list], context: dict[str, Any]
 ) -> None:
-    """Derive dcatde:politicalGeocodingURI and its level from the organization's official key.
-
-    A value given explicitly is kept (if it is an http(s) IRI); otherwise the organization's AGS
-    (or that of its nearest ancestor with one: a network lies within its district) decides.
-    """
+    """Derive dcatde:politicalGeocodingLevelURI and the area IRIs (dct:spatial) from the
+    organization's official key (geocoding.py); values given explicitly are kept if they are
+    http(s) IRIs. The level is one IRI, the areas a list (a network spans several)."""
     value = data.get(key)
-    if value not in (None, "", missing):
-        haldensleben_http_url(value, context)
+    if value not in (None, "", [], missing):
+        for item in value if isinstance(value, list) else [value]:
+            haldensleben_http_url(item, context)
         return
-    area = geocoding.area_of_organization(data.get(("owner_org",)))
-    if area is None:
+    areas = geocoding.areas_of_organization(data.get(("owner_org",)))
+    if not areas:
         data[key] = missing
-        return
-    data[key] = area.level_uri if key[-1] == "political_geocoding_level_uri" else area.uri
+    elif key[-1] == "political_geocoding_level_uri":
+        data[key] = areas[0].level_uri
+    else:
+        data[key] = [a.uri for a in areas]
 
 
 def haldensleben_contributor_id(value: Any, context: dict[str, Any]) -> Any:

@@ -91,10 +91,12 @@ class DCATAPdeProfile(RDFProfile):
         organization = dataset_dict.get("organization") or {}
 
         level = self._get_dataset_value(dataset_dict, "political_geocoding_level_uri")
-        area = self._get_dataset_value(dataset_dict, "political_geocoding_uri")
+        areas = self._read_list_value(
+            self._get_dataset_value(dataset_dict, "political_geocoding_uri") or []
+        )
         if level:
             g.add((dataset_ref, DCATDE.politicalGeocodingLevelURI, URIRef(level)))
-        if area:
+        for area in areas:
             # DCAT-AP.de 3.0 moved the key from dcatde:politicalGeocodingURI to dct:spatial.
             g.add((dataset_ref, DCTERMS.spatial, URIRef(area)))
         for contributor in self._read_list_value(

@@ -1,0 +1,232 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""DCAT-AP.de: the schema refuses what the standard makes mandatory, and the catalogue's RDF
+validates against the DCAT-AP.de 3.0 shapes (pyshacl, offline; see tests/ckan/shacl.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+import warnings
+
+import pytest
+import requests
+from ckanapi import NotFound, ValidationError
+from django.conf import settings
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS
+
+from hub.catalog import services
+from tests.ckan import shacl
+from tests.ckan.conftest import CKAN
+
+pytestmark = pytest.mark.integration
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+GEO = "http://dcat-ap.de/def/politicalGeocoding"
+# Every official key of the seed tenants (tenants/*.yaml).
+KEYS = (
+    "15083",
+    "15083270",
+    "15083298",
+    "15083411",
+    "15083390",
+    "15083565",
+    "15083040",
+    "15086145",
+    "150835052",
+)
+VALID = {
+    "title": "Straßenbäume",
+    "notes": "Die Bäume an den Straßen der Stadt.",
+    "license_id": "dl-zero-de/2.0",
+    "resources": [{"url": "https://example.org/baeume.csv", "format": "CSV"}],
+}
+
+
+@pytest.fixture
+def created():
+    """Names of datasets a test creates in the seed organizations; purged afterwards."""
+    names: list[str] = []
+    yield names
+    admin = services.ckan()
+    for name in names:
+        with contextlib.suppress(NotFound):
+            admin.action.dataset_purge(id=name)
+
+
+def _name() -> str:
+    return f"dcat-test-{uuid.uuid4().hex[:8]}"
+
+
+def _catalogue(fmt: str = "ttl") -> Graph:
+    """Every page of /catalog.<fmt>, following hydra:nextPage, in one graph."""
+    graph, url, pages = Graph(), f"{CKAN}/catalog.{fmt}", 0
+    while url:
+        response = requests.get(url, timeout=120)
+        response.raise_for_status()
+        page = Graph().parse(data=response.text, format={"ttl": "turtle"}.get(fmt, fmt))
+        pages += 1
+        next_page = next(page.objects(None, HYDRA.nextPage), None)
+        for triple in page:
+            if not str(triple[1]).startswith(str(HYDRA)):  # the paging, not the catalogue
+                graph.add(triple)
+        # ckanext-dcat names pages with the site URL (localhost), we fetch over 127.0.0.1.
+        url = str(next_page).replace(settings.HUB_CKAN_URL, CKAN) if next_page else None
+        assert pages < 100
+    return graph
+
+
+def test_the_seeded_catalogue_is_valid_dcat_ap_de(catalogue, django_db_blocker):
+    with django_db_blocker.unblock():
+        services.publish()  # the hub's own datasets (make up publishes them too)
+    graph = _catalogue("ttl")
+    datasets = set(graph.subjects(DCTERMS.title, None)) & set(
+        graph.subjects(None, URIRef("http://www.w3.org/ns/dcat#Dataset"))
+    )
+    public = catalogue.sql(
+        "SELECT count(*) FROM package WHERE state = 'active' AND NOT private AND type = 'dataset'"
+    )[0][0]
+    assert len(datasets) == public >= 800  # the 1,000 test datasets (a fifth private) + the seed
+    problems = shacl.violations(graph, KEYS)
+    assert problems == [], "\n".join(map(str, problems[:20]))
+
+
+@pytest.mark.parametrize("fmt", ["rdf", "jsonld"])
+def test_the_other_serialisations_carry_the_same_catalogue(fmt):
+    response = requests.get(f"{CKAN}/catalog.{fmt}", timeout=120)
+    assert response.status_code == 200
+    with warnings.catch_warnings():  # rdflib's JSON-LD parser uses its own deprecated graph
+        warnings.simplefilter("ignore", DeprecationWarning)
+        graph = Graph().parse(data=response.text, format={"rdf": "xml", "jsonld": "json-ld"}[fmt])
+    assert shacl.violations(graph, KEYS) == []
+    assert any(graph.subjects(None, URIRef("http://www.w3.org/ns/dcat#Catalog")))
+
+
+def test_a_dataset_page_is_valid_and_carries_the_german_properties(created):
+    admin = services.ckan()
+    name = _name()
+    created.append(name)
+    dataset = admin.action.package_create(name=name, owner_org="haldensleben", **VALID)
+    graph = Graph().parse(data=requests.get(f"{CKAN}/dataset/{name}.ttl", timeout=30).text)
+    assert shacl.violations(graph, KEYS) == []
+    ref = URIRef(f"{settings.HUB_CKAN_URL}/dataset/{dataset['id']}")
+    dcatde = Namespace("http://dcat-ap.de/def/dcatde/")
+    assert graph.value(ref, dcatde.politicalGeocodingLevelURI) == URIRef(
+        f"{GEO}/Level/municipality"
+    )
+    assert URIRef(f"{GEO}/municipalityKey/15083270") in set(graph.objects(ref, DCTERMS.spatial))
+    distribution = graph.value(ref, URIRef("http://www.w3.org/ns/dcat#distribution"))
+    assert graph.value(distribution, DCTERMS.license) == URIRef(
+        "http://dcat-ap.de/def/licenses/dl-zero-de/2.0"
+    )
+    assert graph.value(distribution, DCTERMS["format"]) == URIRef(
+        "http://publications.europa.eu/resource/authority/file-type/CSV"
+    )
+
+
+def test_the_validator_is_not_vacuous():
+    """The same check finds the two known 3.0 violations of GovData's 2.0 SIMPLE example, and
+    one we make by removing a mandatory property from a valid dataset."""
+    example = Graph().parse(
+        settings.HUB_DATA_DIR / "dcat-ap-de" / "examples" / "dcat_ap_de-RefImp_TTL_SIMPLE.ttl"
+    )
+    assert len(shacl.violations(example, KEYS)) == 2
+    graph = Graph().parse(data=requests.get(f"{CKAN}/catalog.ttl", timeout=60).text)
+    dataset = next(graph.subjects(None, URIRef("http://www.w3.org/ns/dcat#Dataset")))
+    graph.remove((dataset, DCTERMS.description, None))
+    problems = shacl.violations(graph, KEYS)
+    assert [p.path for p in problems] == [str(DCTERMS.description)]
+
+
+@pytest.mark.parametrize(
+    ("org", "level", "area"),
+    [
+        ("haldensleben", "municipality", "municipalityKey/15083270"),
+        ("landkreis-boerde", "administrativeDistrict", "districtKey/15083"),
+        ("vg-flechtingen", "municipality", "municipalAssociationKey/150835052"),
+    ],
+)
+def test_political_geocoding_comes_from_the_organizations_official_key(created, org, level, area):
+    name = _name()
+    created.append(name)
+    dataset = services.ckan().action.package_create(name=name, owner_org=org, **VALID)
+    assert dataset["political_geocoding_level_uri"] == f"{GEO}/Level/{level}"
+    assert dataset["political_geocoding_uri"] == [f"{GEO}/{area}"]
+
+
+def test_an_organization_without_any_key_gets_no_geocoding_and_stays_valid(created):
+    """The digitalisation centre has no key, no parent and no members (recommended only)."""
+    name = _name()
+    created.append(name)
+    dataset = services.ckan().action.package_create(
+        name=name, owner_org="rdz-haldensleben", **VALID
+    )
+    assert not dataset.get("political_geocoding_uri")
+    assert not dataset.get("political_geocoding_level_uri")
+    graph = Graph().parse(data=requests.get(f"{CKAN}/dataset/{name}.ttl", timeout=30).text)
+    assert shacl.violations(graph, KEYS) == []
+
+
+def test_a_network_spans_the_areas_of_its_members(created):
+    name = _name()
+    created.append(name)
+    dataset = services.ckan().action.package_create(
+        name=name, owner_org="energieeffizienznetzwerk-mittelland", **VALID
+    )
+    members = ("15083040", "15083390", "15083411", "15083565", "15086145")  # + VG Flechtingen
+    assert sorted(dataset["political_geocoding_uri"]) == sorted(
+        [f"{GEO}/municipalityKey/{k}" for k in members]
+        + [f"{GEO}/municipalAssociationKey/150835052"]
+    )
+    assert dataset["political_geocoding_level_uri"] == f"{GEO}/Level/municipality"
+
+
+@pytest.mark.parametrize(
+    ("missing", "field"),
+    [("title", "title"), ("notes", "notes"), ("license_id", "license_id")],
+)
+def test_a_dataset_without_a_mandatory_field_is_refused_naming_it(created, missing, field):
+    name = _name()
+    created.append(name)
+    body = {k: v for k, v in VALID.items() if k != missing}
+    with pytest.raises(ValidationError) as refused:
+        services.ckan().action.package_create(name=name, owner_org="haldensleben", **body)
+    assert field in refused.value.error_dict
+    with pytest.raises(NotFound):  # nothing half-written
+        services.ckan().action.package_show(id=name)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"license_id": "proprietär-xyz"}, "license_id", "Unknown licence"),
+        ({"owner_org": "gibt-es-nicht"}, "owner_org", ""),
+        ({"resources": [{"format": "CSV", "name": "ohne URL"}]}, "resources", ""),
+        ({"url": "javascript:alert(1)"}, "url", "https://"),
+        ({"contact": [{"name": "A", "email": "keine-adresse"}]}, "contact", ""),
+        ({"theme": ["http://example.org/erfunden"]}, "theme", ""),
+        ({"resources": [{"url": "https://e.org/x", "license": "frei"}]}, "resources", ""),
+        ({"title": "Bäume\x00"}, "title", "NUL"),
+        ({"resources": [{"url": "https://e.org/x", "name": "a\x00"}]}, "resources", "NUL"),
+    ],
+)
+def test_bad_metadata_is_a_validation_error_with_a_message(created, change, field, message):
+    name = _name()
+    created.append(name)
+    body = {"owner_org": "haldensleben", **VALID, **change}
+    with pytest.raises(ValidationError) as refused:
+        services.ckan().action.package_create(name=name, **body)
+    errors = refused.value.error_dict
+    assert field in errors
+    assert message in str(errors[field])
+    with pytest.raises(NotFound):
+        services.ckan().action.package_show(id=name)
+
+
+def test_licences_are_the_dcat_ap_de_list():
+    licences = {
+        lic["id"]: lic
+        for lic in requests.get(f"{CKAN}/api/3/action/license_list", timeout=30).json()["result"]
+    }
+    assert licences["dl-by-de/2.0"]["url"] == "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
+    assert licences["dl-zero-de/2.0"]["url"] == "http://dcat-ap.de/def/licenses/dl-zero-de/2.0"
+    assert len(licences) == 34
