@@ -106,6 +106,9 @@ class TenantSpec(Strict):
     identity_provider: IdentityProvider | None = None
     mail_domains: list[Annotated[str, Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")]] = []
     boundary: Boundary | None = None
+    # The tenant's own logo or coat of arms (an https address), shown on its catalogue page;
+    # without one, the hub draws an emblem from its name (/t/<slug>/emblem.svg).
+    logo: HttpUrl | None = None
 
     @model_validator(mode="after")
     def _keys_match_kind(self) -> TenantSpec:

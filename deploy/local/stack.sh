@@ -373,6 +373,11 @@ ckan_cli() { CKAN_INI="$CKAN_INI" "$CKAN_VENV/bin/ckan" -c "$CKAN_INI" "$@" 2>> 
 
 configure_ckan() {
   mkdir -p "$STATE/ckan/storage"
+  # ckanext-haldensleben's German texts (the .mo is built, not committed).
+  local po
+  for po in "$ROOT"/ckanext-haldensleben/ckanext/haldensleben/i18n/*/LC_MESSAGES/*.po; do
+    msgfmt -o "${po%.po}.mo" "$po"
+  done
   [ -s "$CKAN_INI" ] || "$CKAN_VENV/bin/ckan" generate config "$CKAN_INI" > /dev/null
   # The generated empty SESSION_COOKIE_DOMAIN makes CKAN send "Domain=;", which browsers ignore
   # but other cookie jars (Python's, curl's) read as a domain nothing matches.
@@ -385,6 +390,7 @@ configure_ckan() {
     "ckan.site_url = http://localhost:$CKAN_PORT" \
     "ckan.site_id = regionaler-datenhub" \
     "ckan.site_title = Offene Daten der Region Haldensleben" \
+    "ckan.site_logo = " \
     "ckan.site_description = Offene Daten der Gemeinden, Verbände und Netzwerke rund um Haldensleben im Landkreis Börde" \
     "ckan.locale_default = de" \
     "ckan.locales_offered = de en" \

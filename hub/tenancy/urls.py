@@ -7,4 +7,5 @@ app_name = "tenancy"
 urlpatterns = [
     path("", views.start, name="start"),
     path("t/<slug:slug>/", views.tenant_home, name="tenant"),
+    path("t/<slug:slug>/emblem.svg", views.tenant_emblem, name="tenant_emblem"),
 ]

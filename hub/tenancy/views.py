@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.html import escape
+from django.views.decorators.cache import cache_control
 
 from hub.tenancy.models import Kind
 from hub.tenancy.selectors import active_tenants
@@ -54,3 +57,34 @@ def tenant_home(request, slug: str):
             "map": _map_config(),
         },
     )
+
+
+# Emblem colours per kind: white text on each has a contrast ratio above 7:1 (WCAG AAA).
+EMBLEM_COLOURS = {
+    Kind.DISTRICT: "#1d4e2f",
+    Kind.NETWORK: "#1f3f6e",
+    Kind.ASSOCIATION: "#4a2f63",
+    Kind.MUNICIPALITY: "#7a2323",
+    Kind.CENTRE: "#3d3d3d",
+}
+
+
+def initials(name: str) -> str:
+    """Up to three initials of the significant words: "Stadt Haldensleben" → "SH"."""
+    words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+    return "".join(w[0].upper() for w in words[:3]) or "?"
+
+
+@cache_control(max_age=3600, public=True)
+def tenant_emblem(request, slug: str):
+    """An emblem drawn from the tenant's name, used where no logo of its own is configured."""
+    tenant = get_object_or_404(active_tenants(), slug=slug)
+    label = escape(tenant.display_name)
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 200" role="img" '
+        f'aria-label="{label}"><title>{label}</title>'
+        f'<rect width="200" height="200" rx="24" fill="{EMBLEM_COLOURS.get(tenant.kind, "#333")}"/>'
+        '<text x="100" y="118" font-family="sans-serif" font-size="64" font-weight="bold" '
+        f'fill="#fff" text-anchor="middle">{escape(initials(tenant.display_name))}</text></svg>'
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")

@@ -66,6 +66,9 @@ class CkanTarget:
             "name": self.org_name(spec.slug),
             "title": spec.short_name or spec.name,
             "description": spec.name,
+            "image_url": str(spec.logo)
+            if spec.logo
+            else f"{settings.HUB_PUBLIC_URL}/t/{spec.slug}/emblem.svg",
             "state": "active",
             "extras": {
                 "managed_by": MANAGED_BY,
@@ -104,7 +107,7 @@ class CkanTarget:
                 continue
             fields = [
                 FieldChange(key, have.get(key), org[key])
-                for key in ("title", "description", "state")
+                for key in ("title", "description", "image_url", "state")
                 if have.get(key) != org[key]
             ]
             extras = _extras(have)

@@ -198,14 +198,14 @@ def test_a_dataset_without_a_mandatory_field_is_refused_naming_it(created, missi
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"license_id": "proprietär-xyz"}, "license_id", "Unknown licence"),
+        ({"license_id": "proprietär-xyz"}, "license_id", "Unbekannte Lizenz"),
         ({"owner_org": "gibt-es-nicht"}, "owner_org", ""),
         ({"resources": [{"format": "CSV", "name": "ohne URL"}]}, "resources", ""),
-        ({"url": "javascript:alert(1)"}, "url", "https://"),
+        ({"url": "javascript:alert(1)"}, "url", "mit https:// oder http://"),
         ({"contact": [{"name": "A", "email": "keine-adresse"}]}, "contact", ""),
         ({"theme": ["http://example.org/erfunden"]}, "theme", ""),
         ({"resources": [{"url": "https://e.org/x", "license": "frei"}]}, "resources", ""),
-        ({"title": "Bäume\x00"}, "title", "NUL"),
+        ({"title": "Bäume\x00"}, "title", "NUL-Zeichen"),
         ({"resources": [{"url": "https://e.org/x", "name": "a\x00"}]}, "resources", "NUL"),
     ],
 )

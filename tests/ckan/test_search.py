@@ -303,10 +303,10 @@ def test_drafts_show_only_to_members_who_ask_for_them(catalogue):
 @pytest.mark.parametrize(
     ("params", "field", "message"),
     [
-        ({"rows": -1}, "rows", "0 or more"),
-        ({"rows": 100000}, "rows", "At most 1000"),
-        ({"rows": "zehn"}, "rows", "whole number"),
-        ({"start": -5}, "start", "0 or more"),
+        ({"rows": -1}, "rows", "0 oder größer"),
+        ({"rows": 100000}, "rows", "Höchstens 1000 pro Seite"),
+        ({"rows": "zehn"}, "rows", "ganze Zahl"),
+        ({"start": -5}, "start", "0 oder größer"),
     ],
 )
 def test_impossible_paging_is_a_validation_error(catalogue, params, field, message):

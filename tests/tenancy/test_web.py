@@ -118,3 +118,13 @@ def test_api_paths_answer_unknown_and_inactive_tenants_in_json(seeded, client):
     gone = client.get("/api/v1/t/moeser", headers={"accept-language": "en"})
     assert gone.status_code == 410
     assert gone.json() == {"detail": "This tenant is no longer active: moeser"}
+
+
+def test_a_tenant_without_a_logo_gets_an_emblem_from_its_name(client, seeded):
+    response = client.get("/t/haldensleben/emblem.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    svg = response.content.decode()
+    assert "<title>Stadt Haldensleben</title>" in svg
+    assert ">SH</text>" in svg
+    assert client.get("/t/nirgendwo/emblem.svg").status_code == 404

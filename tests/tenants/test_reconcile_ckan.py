@@ -7,6 +7,7 @@ import contextlib
 import uuid
 
 import pytest
+import requests
 from ckanapi import NotFound, RemoteCKAN
 from django.conf import settings as django_settings
 
@@ -54,7 +55,13 @@ def test_removed_tenant_hides_its_organization_and_keeps_its_datasets(tenant_dir
     reconcile.apply(reconcile.plan(tenant_dir, only=CKAN_ONLY), actor="test")
     client = ckan()
     dataset = f"{prefix}moeser-daten"
-    client.action.package_create(name=dataset, owner_org=f"{prefix}moeser", title="Möser")
+    client.action.package_create(
+        name=dataset,
+        owner_org=f"{prefix}moeser",
+        title="Möser",
+        notes="Ein Datensatz der Gemeinde.",
+        license_id="dl-zero-de/2.0",
+    )
     (tenant_dir / "moeser.yaml").unlink()
     changes = [str(c) for c in reconcile.plan(tenant_dir, only=CKAN_ONLY).changes]
     assert changes == [
@@ -81,3 +88,34 @@ def test_an_edited_tenant_updates_its_organization(tenant_dir, prefix):
         f"~ [ckan] update organization {prefix}barleben\n"
         "      title: 'Gemeinde Barleben' → 'Barleben (Börde)'"
     ]
+
+
+def test_the_organization_shows_the_tenants_logo_or_its_emblem(tenant_dir, prefix):
+    reconcile.apply(reconcile.plan(tenant_dir, only=CKAN_ONLY), actor="test")
+    org = ckan().action.organization_show(id=f"{prefix}barleben")
+    assert org["image_url"] == "http://localhost:8000/t/barleben/emblem.svg"
+    path = tenant_dir / "barleben.yaml"
+    path.write_text(path.read_text("utf-8") + "logo: https://www.barleben.de/wappen.svg\n", "utf-8")
+    changes = [str(c) for c in reconcile.plan(tenant_dir, only=CKAN_ONLY).changes]
+    assert changes == [
+        f"~ [ckan] update organization {prefix}barleben\n"
+        "      image_url: 'http://localhost:8000/t/barleben/emblem.svg'"
+        " → 'https://www.barleben.de/wappen.svg'"
+    ]
+
+
+def test_an_organization_page_shows_emblem_parents_and_members(tenant_dir, prefix):
+    """The German theme: the tenant's emblem with a text alternative and its place in the region."""
+    reconcile.apply(reconcile.plan(tenant_dir, only=CKAN_ONLY), actor="test")
+    district = requests.get(
+        f"{django_settings.HUB_CKAN_URL}/organization/{prefix}landkreis-boerde", timeout=30
+    ).text
+    assert 'alt="Logo von Landkreis Börde"' in district
+    assert "Mitglieder" in district
+    assert f'href="/organization/{prefix}haldensleben"' in district
+    assert "Mehr im Regionalen Datenhub" in district
+    town = requests.get(
+        f"{django_settings.HUB_CKAN_URL}/organization/{prefix}haldensleben", timeout=30
+    ).text
+    assert "Gehört zu" in town
+    assert f'href="/organization/{prefix}landkreis-boerde"' in town

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import ckan.plugins as p
 from ckan.common import CKANConfig
+from ckan.lib.plugins import DefaultTranslation
 
 
+# ITranslation (inherit=True) finds the catalogues in i18n/<locale>/LC_MESSAGES next to this
+# module; the local stack compiles them with msgfmt.
 # Registers the options declared in config_declaration.yml next to this module.
 @p.toolkit.blanket.config_declarations
-class HaldenslebenPlugin(p.SingletonPlugin):
+class HaldenslebenPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IValidators)
     p.implements(p.IActions)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.ITranslation, inherit=True)
 
     # IConfigurer
 
@@ -33,6 +38,17 @@ class HaldenslebenPlugin(p.SingletonPlugin):
         from ckanext.haldensleben.actions import get_actions
 
         return get_actions()
+
+    # ITemplateHelpers
+
+    def get_helpers(self):
+        from ckanext.haldensleben import hierarchy
+
+        return {
+            "haldensleben_org_parents": hierarchy.template_parents,
+            "haldensleben_org_members": hierarchy.template_members,
+            "haldensleben_org_hub_url": hierarchy.template_hub_url,
+        }
 
 
 class HaldenslebenSearchPlugin(p.SingletonPlugin):
