@@ -103,6 +103,18 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("HUB_MAP_ATTRIBUTION", str, "", "attribution shown for the base map tiles"),
     Setting("HUB_RECONCILE_MINUTES", int, "15", "how often Celery beat reconciles tenants/*.yaml"),
+    Setting(
+        "HUB_OPEN311_ANONYMOUS_PER_MINUTE",
+        int,
+        "10",
+        "Open311 POSTs per minute from one address without an api_key",
+    ),
+    Setting(
+        "HUB_REPORT_ANONYMISE_DAYS",
+        int,
+        "90",
+        "days after closing when a report's personal data is removed",
+    ),
     Setting("HUB_HEALTH_TIMEOUT", float, "2.0", "seconds each /healthz probe may take"),
     Setting("HUB_API_RATE_LIMIT", int, "600", "API requests per minute of a client or person"),
     Setting("HUB_API_CLIENTS_PER_PERSON", int, "5", "active API clients one person may hold"),

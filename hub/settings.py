@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "hub.tenancy",
     "hub.catalog",
     "hub.opendata",
+    "hub.participation",
 ]
 
 MIDDLEWARE = [
@@ -143,7 +144,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hub.catalog.tasks.publish_catalog",
         "schedule": 60.0 * 30,
     },
+    "anonymise-reports": {
+        "task": "hub.participation.tasks.anonymise_reports",
+        "schedule": 60.0 * 60,
+    },
 }
+HUB_OPEN311_ANONYMOUS_PER_MINUTE = CONFIG["HUB_OPEN311_ANONYMOUS_PER_MINUTE"]
+HUB_REPORT_ANONYMISE_DAYS = CONFIG["HUB_REPORT_ANONYMISE_DAYS"]
 
 HUB_MQTT = (CONFIG["HUB_MQTT_HOST"], CONFIG["HUB_MQTT_PORT"])
 HUB_KEYCLOAK = {

@@ -12,5 +12,6 @@ urlpatterns = [
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("", include("hub.accounts.urls")),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("hub.participation.urls")),
     path("", include("hub.tenancy.urls")),
 ]

@@ -540,6 +540,7 @@ cmd_seed() {
   hub demo_directory
   hub tenants apply | tail -1
   hub demo_users
+  hub participation seed | tail -1
   hub catalog publish | tail -1
 }
 

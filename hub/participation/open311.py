@@ -1,0 +1,436 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Open311 GeoReport v2 at /open311/v2/ (https://wiki.open311.org/GeoReport_v2), JSON and XML.
+
+`jurisdiction_id` is a tenant's slug. Only reviewed reports are public; the reporter's name and
+contact never leave the hub. The internal lifecycle maps onto open/closed, with `status_notes`.
+Extensions: `bbox=minlon,minlat,maxlon,maxlat` on GET requests, `token` beside the id on POST.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from django.conf import settings
+from django.contrib.gis.geos import Polygon
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from hub.accounts import ratelimit
+from hub.accounts.models import ApiClient
+from hub.participation import services
+from hub.participation.models import OPEN, PUBLIC, Category, Report
+from hub.participation.services import ReportError
+from hub.tenancy.context import tenant_context
+
+FORMATS = ("json", "xml")
+MAX_DAYS = 90
+MAX_RESULTS = 1000
+MAX_BODY = 64 * 1024
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str):
+        super().__init__(description)
+        self.status, self.description = status, description
+
+
+def _xml(root: str, item: str, rows: list[dict[str, Any]]) -> bytes:
+    top = ET.Element(root)
+    for row in rows:
+        element = ET.SubElement(top, item)
+        for key, value in row.items():
+            child = ET.SubElement(element, key)
+            if isinstance(value, list):  # service attributes and their values
+                for entry in value:
+                    sub = ET.SubElement(child, key.rstrip("s") if key != "values" else "value")
+                    for k, v in entry.items():
+                        ET.SubElement(sub, k).text = _text(v)
+            else:
+                child.text = _text(value)
+    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _respond(fmt: str, root: str, item: str, rows: list[dict[str, Any]], status=200):
+    if fmt == "xml":
+        return HttpResponse(
+            _xml(root, item, rows), content_type="text/xml; charset=utf-8", status=status
+        )
+    return JsonResponse(rows, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def endpoint(view: Callable) -> Callable:
+    """Format from the suffix; Open311 errors in the spec's shape; never a bare 500 for input."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, fmt: str, **kwargs):
+        if fmt not in FORMATS:
+            return JsonResponse(
+                [{"code": 404, "description": f"unknown format {fmt!r}; use .json or .xml"}],
+                safe=False,
+                status=404,
+            )
+        try:
+            return view(request, fmt, **kwargs)
+        except (Open311Error, ReportError) as exc:
+            status = exc.status
+            text = exc.description if isinstance(exc, Open311Error) else str(exc)
+            return _respond(fmt, "errors", "error", [{"code": status, "description": text}], status)
+        except ratelimit.RateLimited as exc:
+            response = _respond(
+                fmt,
+                "errors",
+                "error",
+                [{"code": 429, "description": f"{exc}; try again in {exc.retry_after} s"}],
+                429,
+            )
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+
+    return csrf_exempt(wrapper)
+
+
+def _iso(value: dt.datetime | dt.date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    return dt.datetime.combine(
+        value, dt.time(12), tzinfo=timezone.get_current_timezone()
+    ).isoformat()
+
+
+@require_http_methods(["GET"])
+@endpoint
+def discovery(request, fmt):
+    base = request.build_absolute_uri("/open311/v2/")
+    row = {
+        "changeset": "2026-11-26T00:00:00+01:00",
+        "contact": "Regionaler Datenhub Haldensleben",
+        "key_service": request.build_absolute_uri("/entwickler/"),
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": "2026-11-26T00:00:00+01:00",
+                "type": "production",
+                "formats": "application/json,text/xml",
+            }
+        ],
+    }
+    if fmt == "xml":
+        top = ET.Element("discovery")
+        for key in ("changeset", "contact", "key_service"):
+            ET.SubElement(top, key).text = row[key]
+        endpoints = ET.SubElement(top, "endpoints")
+        for e in row["endpoints"]:
+            node = ET.SubElement(endpoints, "endpoint")
+            for key in ("specification", "url", "changeset", "type"):
+                ET.SubElement(node, key).text = e[key]
+            formats = ET.SubElement(node, "formats")
+            for f in e["formats"].split(","):
+                ET.SubElement(formats, "format").text = f
+        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+        return HttpResponse(body, content_type="text/xml; charset=utf-8")
+    row["endpoints"][0]["formats"] = row["endpoints"][0]["formats"].split(",")
+    return JsonResponse(row, json_dumps_params={"ensure_ascii": False})
+
+
+def _jurisdiction(request, required: bool = False):
+    slug = (request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id") or "").strip()
+    if not slug:
+        if required:
+            raise Open311Error(400, "jurisdiction_id is missing: the slug of a municipality")
+        return None
+    tenant = services.participating_tenants().filter(slug=slug).first()
+    if tenant is None:
+        known = ", ".join(
+            services.participating_tenants().order_by("slug").values_list("slug", flat=True)
+        )
+        raise Open311Error(404, f"unknown jurisdiction_id {slug!r}; known: {known}")
+    return tenant
+
+
+def _service(category: Category) -> dict[str, Any]:
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.description or category.regional.name,
+        "metadata": category.asks_asset_id,
+        "type": "realtime",
+        "keywords": category.keywords,
+        "group": category.group or category.regional.name,
+    }
+
+
+@require_http_methods(["GET"])
+@endpoint
+def services_list(request, fmt):
+    tenant = _jurisdiction(request, required=True)
+    with tenant_context([tenant.pk]):
+        categories = list(
+            Category.objects.filter(tenant=tenant, is_active=True).select_related("regional")
+        )
+    return _respond(fmt, "services", "service", [_service(c) for c in categories])
+
+
+@require_http_methods(["GET"])
+@endpoint
+def service_definition(request, fmt, code: str):
+    tenant = _jurisdiction(request, required=True)
+    category = services.category_of(tenant, code)
+    attributes = []
+    if category.asks_asset_id:
+        attributes.append(
+            {
+                "variable": True,
+                "code": "asset_id",
+                "datatype": "string",
+                "required": False,
+                "datatype_description": "Nummer am Mast, z. B. HDL-0815",
+                "order": 1,
+                "description": "Nummer der Leuchte (steht am Mast)",
+            }
+        )
+    row = {"service_code": category.code, "attributes": attributes}
+    if fmt == "xml":
+        top = ET.Element("service_definition")
+        ET.SubElement(top, "service_code").text = category.code
+        attrs = ET.SubElement(top, "attributes")
+        for a in attributes:
+            node = ET.SubElement(attrs, "attribute")
+            for k, v in a.items():
+                ET.SubElement(node, k).text = _text(v)
+        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+        return HttpResponse(body, content_type="text/xml; charset=utf-8")
+    return JsonResponse(row, json_dumps_params={"ensure_ascii": False})
+
+
+def _public(report: Report) -> dict[str, Any]:
+    """The public face of a report: nothing about who reported it."""
+    return {
+        "service_request_id": str(report.pk),
+        "status": "open" if report.status in OPEN else "closed",
+        "status_notes": report.status_notes or report.get_status_display(),
+        "service_name": report.category.name,
+        "service_code": report.category.code,
+        "description": report.description,
+        "agency_responsible": report.forwarded_to or report.tenant.display_name,
+        "service_notice": "",
+        "requested_datetime": _iso(report.created_at),
+        "updated_datetime": _iso(report.updated_at),
+        "expected_datetime": _iso(report.expected_at),
+        "address": report.address,
+        "address_id": report.asset_id,
+        "zipcode": "",
+        "lat": round(report.location.y, 6),
+        "long": round(report.location.x, 6),
+        "media_url": "",
+    }
+
+
+def _float(request, name: str) -> float | None:
+    raw = request.POST.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise Open311Error(400, f"{name} must be a decimal number, e.g. 52.28") from None
+    if not math.isfinite(value):
+        raise Open311Error(400, f"{name} must be a finite number")
+    return value
+
+
+def _client(request) -> tuple[str, int]:
+    """(bucket, limit) for the rate limit: a registered developer client or the address."""
+    key = request.POST.get("api_key", "").strip()
+    if key:
+        client = ApiClient.objects.filter(client_id=key, revoked_at__isnull=True).first()
+        if client is None:
+            raise Open311Error(403, "unknown or revoked api_key; register one at /entwickler/")
+        return f"open311:client:{client.client_id}", client.rate_limit
+    address = request.META.get("REMOTE_ADDR", "unknown")
+    return f"open311:anon:{address}", settings.HUB_OPEN311_ANONYMOUS_PER_MINUTE
+
+
+@require_http_methods(["GET", "POST"])
+@endpoint
+def requests_view(request, fmt):
+    if request.method == "POST":
+        return _create(request, fmt)
+    return _search(request, fmt)
+
+
+def _create(request, fmt):
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
+        raise Open311Error(413, f"the request is larger than {MAX_BODY // 1024} KiB")
+    bucket, limit = _client(request)
+    ratelimit.check(bucket, limit)
+    lat, lon = _float(request, "lat"), _float(request, "long")
+    if (lat is None) != (lon is None):
+        raise Open311Error(400, "lat and long go together: give both or neither")
+    if lat is None:
+        raise Open311Error(
+            400,
+            "a location is required: lat and long (WGS 84). Searching by address_string alone "
+            "is not offered yet",
+        )
+    location = services.point(lat, lon)
+    jurisdiction = _jurisdiction(request)
+    tenant = services.route(location, jurisdiction.slug if jurisdiction else None)
+    category = services.category_of(tenant, request.POST.get("service_code", "").strip())
+    email = request.POST.get("email", "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise Open311Error(400, f"email {email[:80]!r} is not an e-mail address") from None
+    name = " ".join(
+        part
+        for part in (request.POST.get("first_name", ""), request.POST.get("last_name", ""))
+        if part.strip()
+    )
+    report = services.submit(
+        tenant=tenant,
+        category=category,
+        location=location,
+        description=request.POST.get("description", ""),
+        address=request.POST.get("address_string", ""),
+        asset_id=request.POST.get("attribute[asset_id]", "") or request.POST.get("address_id", ""),
+        reporter=services.Reporter(name=name, email=email, phone=request.POST.get("phone", "")),
+        source="open311",
+        api_client=request.POST.get("api_key", "").strip(),
+    )
+    row = {
+        "service_request_id": str(report.pk),
+        "token": str(report.token),
+        "service_notice": (
+            f"Eingegangen bei {tenant.display_name}. Die Meldung wird geprüft und dann "
+            "veröffentlicht."
+        ),
+        "account_id": None,
+    }
+    return _respond(fmt, "service_requests", "request", [row], status=201)
+
+
+def _dates(request) -> tuple[dt.datetime, dt.datetime]:
+    now = timezone.now()
+    parsed = {}
+    for name in ("start_date", "end_date"):
+        raw = request.GET.get(name, "").strip()
+        if raw:
+            value = parse_datetime(raw.replace(" ", "+"))
+            if value is None:
+                raise Open311Error(
+                    400, f"{name} must be a W3C date-time, e.g. 2026-11-01T00:00:00Z"
+                )
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value)
+            parsed[name] = value
+    window = dt.timedelta(days=MAX_DAYS)
+    if "end_date" in parsed:
+        end = parsed["end_date"]
+    else:
+        end = parsed["start_date"] + window if "start_date" in parsed else now
+    start = parsed.get("start_date", end - window)
+    if start > end:
+        raise Open311Error(400, "start_date is after end_date")
+    if end - start > dt.timedelta(days=MAX_DAYS):
+        raise Open311Error(400, f"at most {MAX_DAYS} days between start_date and end_date")
+    return start, end
+
+
+def _bbox(raw: str) -> Polygon:
+    try:
+        minx, miny, maxx, maxy = (float(v) for v in raw.split(","))
+    except ValueError:
+        raise Open311Error(400, "bbox must be minlong,minlat,maxlong,maxlat") from None
+    if not (-180 <= minx < maxx <= 180 and -90 <= miny < maxy <= 90):
+        raise Open311Error(400, "bbox corners are out of range or in the wrong order")
+    return Polygon.from_bbox((minx, miny, maxx, maxy))
+
+
+def _visible(tenant) -> list[int]:
+    if tenant is not None:
+        return [tenant.pk]
+    return list(services.participating_tenants().values_list("pk", flat=True))
+
+
+def _search(request, fmt):
+    tenant = _jurisdiction(request)
+    ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
+    if any(not i.isdigit() for i in ids):
+        raise Open311Error(400, "service_request_id is a comma-separated list of numbers")
+    with tenant_context(_visible(tenant)):
+        reports = Report.objects.filter(status__in=PUBLIC).select_related("category", "tenant")
+        if ids:
+            reports = reports.filter(pk__in=[int(i) for i in ids[:MAX_RESULTS]])
+        else:
+            start, end = _dates(request)
+            reports = reports.filter(created_at__gte=start, created_at__lte=end)
+            codes = [c for c in request.GET.get("service_code", "").split(",") if c.strip()]
+            if codes:
+                reports = reports.filter(category__code__in=codes)
+            statuses = {s.strip() for s in request.GET.get("status", "").split(",") if s.strip()}
+            if statuses - {"open", "closed"}:
+                raise Open311Error(400, "status is open, closed or both (comma-separated)")
+            if statuses == {"open"}:
+                reports = reports.filter(status__in=OPEN)
+            elif statuses == {"closed"}:
+                reports = reports.exclude(status__in=OPEN)
+            if request.GET.get("bbox"):
+                reports = reports.filter(location__within=_bbox(request.GET["bbox"]))
+        rows = [_public(r) for r in reports.order_by("-created_at")[:MAX_RESULTS]]
+    return _respond(fmt, "service_requests", "request", rows)
+
+
+@require_http_methods(["GET"])
+@endpoint
+def request_detail(request, fmt, request_id: str):
+    if not request_id.isdigit():
+        raise Open311Error(400, "service_request_id is a number")
+    tenant = _jurisdiction(request)
+    with tenant_context(_visible(tenant)):
+        report = (
+            Report.objects.filter(pk=int(request_id), status__in=PUBLIC)
+            .select_related("category", "tenant")
+            .first()
+        )
+        if report is None:
+            raise Open311Error(404, f"no public service request {request_id}")
+        row = _public(report)
+    return _respond(fmt, "service_requests", "request", [row])
+
+
+@require_http_methods(["GET"])
+@endpoint
+def token_detail(request, fmt, token: str):
+    try:
+        value = uuid.UUID(token)
+    except ValueError:
+        raise Open311Error(400, "a token looks like 8-4-4-4-12 hexadecimal digits") from None
+    with tenant_context(_visible(None)):
+        report = Report.objects.filter(token=value).first()
+    if report is None:
+        raise Open311Error(404, "no service request has this token")
+    row = {"service_request_id": str(report.pk), "token": str(report.token)}
+    return _respond(fmt, "service_requests", "request", [row])

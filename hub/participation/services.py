@@ -1,0 +1,286 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""What happens to a report: routing, submission, the staff lifecycle, anonymisation, deletion.
+
+Every write runs inside the owning tenant's context (row-level security) and leaves an event
+in the report's audit log. Errors are `ReportError`s that name the field and say what to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.gis.db.models.functions import Area
+from django.contrib.gis.geos import Point
+from django.contrib.gis.measure import D
+from django.db import transaction
+from django.utils import timezone
+
+from hub.participation.models import (
+    OPEN,
+    TRANSITIONS,
+    Category,
+    RegionalCategory,
+    Report,
+    ReportEvent,
+    Status,
+)
+from hub.tenancy.context import system_context, tenant_context
+from hub.tenancy.models import Tenant
+from hub.tenancy.selectors import active_tenants
+
+SERVICE = "participation"
+MAX_DESCRIPTION = 4000
+# Haldensleben's categories of "Sag's uns einfach", the default for every participating tenant.
+DEFAULT_CATEGORIES = (
+    ("strassenbeleuchtung", "Straßenbeleuchtung", "strassenbeleuchtung", True),
+    ("schaeden", "Schäden im öffentlichen Raum", "schaeden-oeffentlicher-raum", False),
+    ("muell", "Illegale Müllablagerung", "illegale-muellablagerung", False),
+    ("gruen", "Grünflächen/Bäume", "gruenflaechen-baeume", False),
+    ("fundsache", "Fundsache", "fundsache", False),
+    ("sonstiges", "Sonstiges", "sonstiges", False),
+)
+
+
+class ReportError(Exception):
+    """A request that cannot be honoured; `field` names the culprit, `status` the HTTP answer."""
+
+    def __init__(self, field: str, message: str, status: int = 400):
+        super().__init__(f"{field}: {message}")
+        self.field, self.message, self.status = field, message, status
+
+
+@dataclass(frozen=True)
+class Reporter:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    consent_text: str = ""
+
+
+def participating_tenants():
+    return active_tenants().filter(services__contains=[SERVICE]).exclude(boundary=None)
+
+
+def ensure_default_categories(tenant: Tenant) -> int:
+    """Give a participating tenant the default categories it does not have yet."""
+    created = 0
+    with tenant_context([tenant.pk]):
+        for code, name, regional, asks_asset in DEFAULT_CATEGORIES:
+            _, new = Category.objects.get_or_create(
+                tenant=tenant,
+                code=code,
+                defaults={
+                    "name": name,
+                    "regional": RegionalCategory.objects.get(code=regional),
+                    "asks_asset_id": asks_asset,
+                },
+            )
+            created += new
+    return created
+
+
+def point(lat: float, lon: float) -> Point:
+    if not (-90 <= lat <= 90):
+        raise ReportError("lat", f"latitude {lat} is outside -90 … 90")
+    if not (-180 <= lon <= 180):
+        raise ReportError("long", f"longitude {lon} is outside -180 … 180")
+    return Point(lon, lat, srid=4326)
+
+
+def route(location: Point, jurisdiction: str | None = None) -> Tenant:
+    """The tenant responsible for a point: the smallest participating area that contains it.
+
+    With a jurisdiction the point must lie in that tenant's area.
+    """
+    tenants = participating_tenants()
+    if jurisdiction:
+        tenant = tenants.filter(slug=jurisdiction).first()
+        if tenant is None:
+            known = ", ".join(tenants.order_by("slug").values_list("slug", flat=True))
+            raise ReportError(
+                "jurisdiction_id", f"unknown jurisdiction {jurisdiction!r}; known: {known}"
+            )
+        if not tenant.boundary.contains(location):
+            raise ReportError("lat", f"the point lies outside the area of {tenant.display_name}")
+        return tenant
+    found = (
+        tenants.filter(boundary__contains=location).annotate(area=Area("boundary")).order_by("area")
+    ).first()
+    if found is None:
+        raise ReportError(
+            "lat",
+            "the point lies outside every municipality of the region; reports can only be "
+            "taken for places inside the participating municipalities",
+        )
+    return found
+
+
+def category_of(tenant: Tenant, code: str) -> Category:
+    if not code:
+        raise ReportError("service_code", "missing; see services for the list of codes")
+    with tenant_context([tenant.pk]):
+        category = Category.objects.filter(tenant=tenant, code=code, is_active=True).first()
+    if category is None:
+        raise ReportError(
+            "service_code", f"{tenant.display_name} has no service {code!r}; see services"
+        )
+    return category
+
+
+def submit(
+    *,
+    tenant: Tenant,
+    category: Category,
+    location: Point,
+    description: str,
+    address: str = "",
+    asset_id: str = "",
+    reporter: Reporter | None = None,
+    source: str = "web",
+    api_client: str = "",
+) -> Report:
+    text = (description or "").strip()
+    if not text:
+        raise ReportError("description", "please describe the problem")
+    if len(text) > MAX_DESCRIPTION:
+        raise ReportError("description", f"at most {MAX_DESCRIPTION} characters")
+    if "\x00" in text or "\x00" in address or "\x00" in asset_id:
+        raise ReportError("description", "contains a NUL character")
+    if category.tenant_id != tenant.pk:
+        raise ReportError("service_code", "the category belongs to another tenant")
+    reporter = reporter or Reporter()
+    with transaction.atomic(), tenant_context([tenant.pk]):
+        report = Report.objects.create(
+            tenant=tenant,
+            category=category,
+            location=location,
+            description=text,
+            address=address.strip()[:300],
+            asset_id=asset_id.strip()[:60],
+            reporter_name=reporter.name.strip()[:150],
+            reporter_email=reporter.email.strip()[:254],
+            reporter_phone=reporter.phone.strip()[:40],
+            consent_text=reporter.consent_text,
+            source=source,
+            api_client=api_client,
+        )
+        _event(report, "citizen" if not api_client else f"client:{api_client}", "submitted")
+    return report
+
+
+def _event(report: Report, actor: str, action: str, *, before: str = "", note: str = "") -> None:
+    ReportEvent.objects.create(
+        tenant_id=report.tenant_id,
+        report=report,
+        actor=actor,
+        action=action,
+        from_status=before,
+        to_status=report.status,
+        note=note,
+    )
+
+
+def transition(
+    report: Report,
+    to: Status,
+    *,
+    actor: str,
+    note: str = "",
+    expected_at: dt.date | None = None,
+) -> Report:
+    """A staff member moves a report on; the public sees the status and the note."""
+    before = Status(report.status)
+    if to not in TRANSITIONS[before]:
+        raise ReportError(
+            "status", f"a report that is {before.label} cannot become {Status(to).label}", 409
+        )
+    with transaction.atomic(), tenant_context([report.tenant_id]):
+        report.status = to
+        report.status_notes = note or report.status_notes
+        report.expected_at = expected_at or report.expected_at
+        report.closed_at = None if to in OPEN else (report.closed_at or timezone.now())
+        report.save()
+        _event(report, actor, "status", before=before, note=note)
+    return report
+
+
+def forward(report: Report, authority: str, *, actor: str, note: str = "") -> Report:
+    """Hand the report to another authority (Landkreis, state road authority, Stadtwerke …)."""
+    authority = authority.strip()
+    if not authority:
+        raise ReportError("forwarded_to", "name the authority the report goes to")
+    before = report.status
+    with transaction.atomic(), tenant_context([report.tenant_id]):
+        report.forwarded_to = authority[:200]
+        report.status = Status.NOT_RESPONSIBLE
+        report.status_notes = note or f"Weitergeleitet an {authority}"
+        report.closed_at = report.closed_at or timezone.now()
+        report.save()
+        _event(report, actor, "forwarded", before=before, note=authority)
+    return report
+
+
+def merge(duplicate: Report, original: Report, *, actor: str) -> Report:
+    if duplicate.pk == original.pk or duplicate.tenant_id != original.tenant_id:
+        raise ReportError("duplicate_of", "only two different reports of one tenant merge", 409)
+    with transaction.atomic(), tenant_context([duplicate.tenant_id]):
+        before = duplicate.status
+        duplicate.duplicate_of = original
+        duplicate.status = Status.DUPLICATE
+        duplicate.status_notes = f"Doppelmeldung zu #{original.pk}"
+        duplicate.closed_at = timezone.now()
+        duplicate.save()
+        _event(duplicate, actor, "merged", before=before, note=str(original.pk))
+    return duplicate
+
+
+def nearby_open(
+    tenant: Tenant, category: Category, location: Point, metres: int = 150
+) -> list[Report]:
+    """Open, public reports of the same category close by: shown before someone submits."""
+    with tenant_context([tenant.pk]):
+        return list(
+            Report.objects.filter(
+                tenant=tenant,
+                category=category,
+                status__in=(Status.REVIEWED, Status.IN_PROGRESS),
+                location__dwithin=(location, D(m=metres)),
+            ).order_by("-created_at")[:10]
+        )
+
+
+PERSONAL = {"reporter_name": "", "reporter_email": "", "reporter_phone": "", "consent_text": ""}
+
+
+def anonymise_closed(days: int, *, now: dt.datetime | None = None) -> int:
+    """Empty the personal data of reports closed more than `days` days ago (all tenants)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    with transaction.atomic(), system_context():
+        due = Report.objects.filter(
+            closed_at__lt=cutoff, anonymised_at__isnull=True
+        ).select_for_update()
+        count = 0
+        for report in due:
+            _anonymise(report, actor="system", action="anonymised")
+            count += 1
+    return count
+
+
+def _anonymise(report: Report, *, actor: str, action: str) -> None:
+    for field, empty in PERSONAL.items():
+        setattr(report, field, empty)
+    report.anonymised_at = timezone.now()
+    report.save()
+    _event(report, actor, action)
+
+
+def delete_reporter_data(token: str) -> Report:
+    """The reporter's right to erasure: their name and contact go, the report (a public
+    matter once reviewed) stays without them."""
+    with transaction.atomic(), system_context():
+        report = Report.objects.filter(token=token).select_for_update().first()
+        if report is None:
+            raise ReportError("token", "no report has this token", 404)
+        _anonymise(report, actor="reporter", action="reporter_deleted")
+    return report
