@@ -7,3 +7,10 @@ class ParticipationConfig(AppConfig):
     name = "hub.participation"
     label = "participation"
     verbose_name = _("Beteiligung")
+
+    def ready(self) -> None:
+        from hub.participation.exports import public_datasets, router
+        from hub.registry import registry
+
+        registry.add_api("", router)
+        registry.add_public_datasets(public_datasets)

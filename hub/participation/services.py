@@ -31,6 +31,16 @@ from hub.tenancy.selectors import active_tenants
 
 SERVICE = "participation"
 MAX_DESCRIPTION = 4000
+# The regional catalogue (also created by migration 0002; kept here so that a flushed database
+# in tests, or a new code, gets it back).
+REGIONAL = (
+    ("strassenbeleuchtung", "Straßenbeleuchtung", "Street lighting"),
+    ("schaeden-oeffentlicher-raum", "Schäden im öffentlichen Raum", "Damage in public space"),
+    ("illegale-muellablagerung", "Illegale Müllablagerung", "Illegal dumping"),
+    ("gruenflaechen-baeume", "Grünflächen und Bäume", "Green spaces and trees"),
+    ("fundsache", "Fundsache", "Lost property"),
+    ("sonstiges", "Sonstiges", "Other"),
+)
 # Haldensleben's categories of "Sag's uns einfach", the default for every participating tenant.
 DEFAULT_CATEGORIES = (
     ("strassenbeleuchtung", "Straßenbeleuchtung", "strassenbeleuchtung", True),
@@ -65,14 +75,20 @@ def participating_tenants():
 def ensure_default_categories(tenant: Tenant) -> int:
     """Give a participating tenant the default categories it does not have yet."""
     created = 0
+    regional = {
+        code: RegionalCategory.objects.get_or_create(
+            code=code, defaults={"name": name, "name_en": name_en}
+        )[0]
+        for code, name, name_en in REGIONAL
+    }
     with tenant_context([tenant.pk]):
-        for code, name, regional, asks_asset in DEFAULT_CATEGORIES:
+        for code, name, regional_code, asks_asset in DEFAULT_CATEGORIES:
             _, new = Category.objects.get_or_create(
                 tenant=tenant,
                 code=code,
                 defaults={
                     "name": name,
-                    "regional": RegionalCategory.objects.get(code=regional),
+                    "regional": regional[regional_code],
                     "asks_asset_id": asks_asset,
                 },
             )

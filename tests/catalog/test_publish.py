@@ -27,7 +27,7 @@ def ckan_orgs(settings, seeded, tenant_dir):
     yield prefix
     client = services.ckan()
     for slug in SLUGS:
-        for identifier in ("gebiet", *SOURCES):
+        for identifier in ("gebiet", "meldungen", *SOURCES):
             with contextlib.suppress(NotFound):
                 client.action.dataset_purge(id=f"{prefix}{slug}-{identifier}")
         with contextlib.suppress(NotFound):
@@ -89,10 +89,11 @@ def test_a_changed_data_set_is_updated_and_a_gone_one_withdrawn(ckan_orgs, seede
     seeded["moeser"].is_active = False
     seeded["moeser"].save()
     report = services.publish()
-    # Barleben's name is in the titles of all three of its data sets.
+    # Barleben's name is in the titles of all four of its data sets.
     assert report.updated == [
-        f"{ckan_orgs}barleben-{i}" for i in ("gebiet", "haltestellen", "ladesaeulen")
+        f"{ckan_orgs}barleben-{i}" for i in ("gebiet", "haltestellen", "ladesaeulen", "meldungen")
     ]
+    # Möser is gone (it publishes only its area: no stops, no charging stations, no reports).
     assert report.withdrawn == [f"{ckan_orgs}moeser-gebiet"]
     withdrawn = services.ckan().action.package_show(id=f"{ckan_orgs}moeser-gebiet")
     assert withdrawn["state"] == "deleted"  # withdrawn, not purged

@@ -321,3 +321,24 @@ def test_a_plain_http_client_following_the_spec(live_server, categories):
     assert one["address_id"] == "HDL-0815"
     assert one["agency_responsible"] == "Stadt Haldensleben"
     assert one["requested_datetime"].startswith(str(timezone.localdate().year))
+
+
+def test_closed_reports_are_open_data_without_personal_data(client, categories, address):
+    open_id = int(post(client, address, **at(HALDENSLEBEN)).json()[0]["service_request_id"])
+    closed_id = int(
+        post(
+            client, address, **at(HALDENSLEBEN), first_name="Erika", email="erika@example.org"
+        ).json()[0]["service_request_id"]
+    )
+    review(open_id)
+    review(closed_id)
+    review(closed_id, Status.FIXED)
+    rows = client.get("/api/v1/t/haldensleben/meldungen.csv").content.decode().splitlines()
+    assert rows[0].startswith("id,category,regional_category,status")
+    assert [r.split(",")[0] for r in rows[1:]] == [str(closed_id)]
+    assert "Erika" not in "".join(rows)
+    assert "erika@" not in "".join(rows)
+    features = client.get("/api/v1/t/haldensleben/meldungen.geojson").json()["features"]
+    assert [f["id"] for f in features] == [closed_id]
+    assert features[0]["properties"]["regional_category"] == "strassenbeleuchtung"
+    assert client.get("/api/v1/t/rdz-haldensleben/meldungen.csv").status_code == 404
