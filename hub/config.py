@@ -109,6 +109,15 @@ SETTINGS: tuple[Setting, ...] = (
         "10",
         "Open311 POSTs per minute from one address without an api_key",
     ),
+    Setting("HUB_SMTP_HOST", str, "127.0.0.1", "SMTP server for notifications"),
+    Setting("HUB_SMTP_PORT", int, "1025", "its port (the local stack's sink listens on 1025)"),
+    Setting(
+        "HUB_MAIL_FROM",
+        str,
+        "Regionaler Datenhub <noreply@regionaler-datenhub.invalid>",
+        "sender of the hub's e-mails",
+    ),
+    Setting("HUB_PHOTO_MAX_BYTES", int, str(8 * 1024 * 1024), "largest photo of a report (bytes)"),
     Setting(
         "HUB_REPORT_ANONYMISE_DAYS",
         int,

@@ -105,6 +105,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = STATE_DIR / "static"
+# Uploaded files (photos of reports); served by the hub's own views, which check visibility.
+MEDIA_ROOT = STATE_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -151,6 +153,15 @@ CELERY_BEAT_SCHEDULE = {
 }
 HUB_OPEN311_ANONYMOUS_PER_MINUTE = CONFIG["HUB_OPEN311_ANONYMOUS_PER_MINUTE"]
 HUB_REPORT_ANONYMISE_DAYS = CONFIG["HUB_REPORT_ANONYMISE_DAYS"]
+HUB_PHOTO_MAX_BYTES = CONFIG["HUB_PHOTO_MAX_BYTES"]
+
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = CONFIG["HUB_SMTP_HOST"]
+EMAIL_PORT = CONFIG["HUB_SMTP_PORT"]
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = CONFIG["HUB_MAIL_FROM"]
+# Where the local stack's SMTP sink (`hub mailsink`) keeps what it receives.
+HUB_MAIL_DIR = STATE_DIR / "mail"
 
 HUB_MQTT = (CONFIG["HUB_MQTT_HOST"], CONFIG["HUB_MQTT_PORT"])
 HUB_KEYCLOAK = {

@@ -163,3 +163,22 @@ class ReportEvent(TenantOwned):
         ordering = ["at", "pk"]
         verbose_name = _("Ereignis einer Meldung")
         verbose_name_plural = _("Ereignisse einer Meldung")
+
+
+def photo_path(instance: ReportPhoto, filename: str) -> str:
+    return f"reports/{instance.tenant_id}/{uuid.uuid4().hex}.jpg"
+
+
+class ReportPhoto(TenantOwned):
+    """A photo of a report, cleaned (photos.py): re-encoded JPEG without any metadata."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to=photo_path)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "pk"]
+        verbose_name = _("Foto")
+        verbose_name_plural = _("Fotos")

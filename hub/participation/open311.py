@@ -29,7 +29,8 @@ from django.views.decorators.http import require_http_methods
 from hub.accounts import ratelimit
 from hub.accounts.models import ApiClient
 from hub.participation import services
-from hub.participation.models import OPEN, PUBLIC, Category, Report
+from hub.participation.models import OPEN, PUBLIC, Category, Report, ReportPhoto
+from hub.participation.photos import MAX_PHOTOS
 from hub.participation.services import ReportError
 from hub.tenancy.context import tenant_context
 
@@ -243,8 +244,15 @@ def _public(report: Report) -> dict[str, Any]:
         "zipcode": "",
         "lat": round(report.location.y, 6),
         "long": round(report.location.x, 6),
-        "media_url": "",
+        "media_url": _media_url(report),
     }
+
+
+def _media_url(report: Report) -> str:
+    first = next(iter(report.photos.all()), None)
+    if first is None:
+        return ""
+    return f"{settings.HUB_PUBLIC_URL}/open311/v2/media/{report.pk}/{first.pk}.jpg"
 
 
 def _float(request, name: str) -> float | None:
@@ -281,8 +289,9 @@ def requests_view(request, fmt):
 
 
 def _create(request, fmt):
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
-        raise Open311Error(413, f"the request is larger than {MAX_BODY // 1024} KiB")
+    largest = MAX_BODY + MAX_PHOTOS * settings.HUB_PHOTO_MAX_BYTES
+    if int(request.META.get("CONTENT_LENGTH") or 0) > largest:
+        raise Open311Error(413, f"the request is larger than {largest // 2**20} MiB")
     bucket, limit = _client(request)
     ratelimit.check(bucket, limit)
     lat, lon = _float(request, "lat"), _float(request, "long")
@@ -319,6 +328,8 @@ def _create(request, fmt):
         reporter=services.Reporter(name=name, email=email, phone=request.POST.get("phone", "")),
         source="open311",
         api_client=request.POST.get("api_key", "").strip(),
+        # An extension many GeoReport servers share: photos as multipart `media` parts.
+        photos=[(f.name, f.read()) for f in request.FILES.getlist("media")[: MAX_PHOTOS + 1]],
     )
     row = {
         "service_request_id": str(report.pk),
@@ -381,7 +392,11 @@ def _search(request, fmt):
     if any(not i.isdigit() for i in ids):
         raise Open311Error(400, "service_request_id is a comma-separated list of numbers")
     with tenant_context(_visible(tenant)):
-        reports = Report.objects.filter(status__in=PUBLIC).select_related("category", "tenant")
+        reports = (
+            Report.objects.filter(status__in=PUBLIC)
+            .select_related("category", "tenant")
+            .prefetch_related("photos")
+        )
         if ids:
             reports = reports.filter(pk__in=[int(i) for i in ids[:MAX_RESULTS]])
         else:
@@ -434,3 +449,19 @@ def token_detail(request, fmt, token: str):
         raise Open311Error(404, "no service request has this token")
     row = {"service_request_id": str(report.pk), "token": str(report.token)}
     return _respond(fmt, "service_requests", "request", [row])
+
+
+@require_http_methods(["GET"])
+def photo(request, report_id: int, photo_id: int):
+    """A photo of a public report (never of one that is not reviewed yet)."""
+    with tenant_context(_visible(None)):
+        item = ReportPhoto.objects.filter(
+            pk=photo_id, report_id=report_id, report__status__in=PUBLIC
+        ).first()
+        if item is None:
+            return HttpResponse("no such photo", status=404, content_type="text/plain")
+        with item.file.open("rb") as handle:
+            data = handle.read()
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from django.contrib.gis.db.models.functions import Area
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from hub.participation import notifications
 from hub.participation.models import (
     OPEN,
     TRANSITIONS,
@@ -23,8 +26,10 @@ from hub.participation.models import (
     RegionalCategory,
     Report,
     ReportEvent,
+    ReportPhoto,
     Status,
 )
+from hub.participation.photos import MAX_PHOTOS, PhotoError, clean
 from hub.tenancy.context import system_context, tenant_context
 from hub.tenancy.models import Tenant
 from hub.tenancy.selectors import active_tenants
@@ -155,7 +160,10 @@ def submit(
     reporter: Reporter | None = None,
     source: str = "web",
     api_client: str = "",
+    photos: list[tuple[str, bytes]] | tuple = (),
 ) -> Report:
+    """Store a new report (not public until reviewed). Everything is checked before anything
+    is written: one bad photo refuses the whole report, and nothing of it remains."""
     text = (description or "").strip()
     if not text:
         raise ReportError("description", "please describe the problem")
@@ -165,7 +173,48 @@ def submit(
         raise ReportError("description", "contains a NUL character")
     if category.tenant_id != tenant.pk:
         raise ReportError("service_code", "the category belongs to another tenant")
+    if len(photos) > MAX_PHOTOS:
+        raise ReportError("media", f"at most {MAX_PHOTOS} photos per report")
+    try:
+        cleaned = [clean(name, data) for name, data in photos]
+    except PhotoError as exc:
+        status = 413 if "MB is more than" in str(exc) else 400
+        raise ReportError("media", str(exc), status) from None
     reporter = reporter or Reporter()
+    stored: list[str] = []
+    try:
+        return _store(
+            tenant,
+            category,
+            location,
+            text,
+            address,
+            asset_id,
+            reporter,
+            source,
+            api_client,
+            cleaned,
+            stored,
+        )
+    except BaseException:
+        for path in stored:  # the transaction rolled back; its files go too
+            default_storage.delete(path)
+        raise
+
+
+def _store(  # noqa: PLR0917 - the fields of a report, checked by submit()
+    tenant,
+    category,
+    location,
+    text,
+    address,
+    asset_id,
+    reporter,
+    source,
+    api_client,
+    cleaned,
+    stored,
+) -> Report:
     with transaction.atomic(), tenant_context([tenant.pk]):
         report = Report.objects.create(
             tenant=tenant,
@@ -181,7 +230,13 @@ def submit(
             source=source,
             api_client=api_client,
         )
+        for photo in cleaned:
+            row = ReportPhoto(tenant=tenant, report=report, width=photo.width, height=photo.height)
+            row.file.save("photo.jpg", ContentFile(photo.data), save=False)
+            stored.append(row.file.name)
+            row.save()
         _event(report, "citizen" if not api_client else f"client:{api_client}", "submitted")
+        notifications.new_report(report)
     return report
 
 
@@ -218,6 +273,7 @@ def transition(
         report.closed_at = None if to in OPEN else (report.closed_at or timezone.now())
         report.save()
         _event(report, actor, "status", before=before, note=note)
+        notifications.status_changed(report)
     return report
 
 
@@ -234,6 +290,7 @@ def forward(report: Report, authority: str, *, actor: str, note: str = "") -> Re
         report.closed_at = report.closed_at or timezone.now()
         report.save()
         _event(report, actor, "forwarded", before=before, note=authority)
+        notifications.status_changed(report)
     return report
 
 
@@ -248,6 +305,7 @@ def merge(duplicate: Report, original: Report, *, actor: str) -> Report:
         duplicate.closed_at = timezone.now()
         duplicate.save()
         _event(duplicate, actor, "merged", before=before, note=str(original.pk))
+        notifications.status_changed(duplicate)
     return duplicate
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("requests.<str:fmt>", open311.requests_view, name="requests"),
     path("requests/<str:request_id>.<str:fmt>", open311.request_detail, name="request"),
     path("tokens/<str:token>.<str:fmt>", open311.token_detail, name="token"),
+    path("media/<int:report_id>/<int:photo_id>.jpg", open311.photo, name="photo"),
 ]

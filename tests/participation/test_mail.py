@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Notifications through the stack's real SMTP sink (`hub mailsink` on :1025, files in
+var/mail/), not Django's in-memory test backend."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from hub.participation import services
+from hub.participation.models import Report, Status
+from hub.tenancy.context import system_context, tenant_context
+from tests.participation.conftest import HALDENSLEBEN
+
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
+
+
+@pytest.fixture
+def smtp(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    return Path(settings.HUB_MAIL_DIR)
+
+
+def mails_to(folder: Path, address: str, wait: float = 5.0) -> list[email.message.EmailMessage]:
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for path in sorted(folder.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if address in str(message["To"]):
+                found.append(message)
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+def test_department_and_reporter_are_told(
+    client, categories, address, smtp, django_capture_on_commit_callbacks
+):
+    department = f"bauhof-{uuid.uuid4().hex[:6]}@haldensleben.de"
+    reporter = f"erika-{uuid.uuid4().hex[:6]}@example.org"
+    with tenant_context([categories["haldensleben"].pk]):
+        from hub.participation.models import Category
+
+        Category.objects.filter(tenant=categories["haldensleben"], code="muell").update(
+            department_email=department
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post(
+            "/open311/v2/requests.json",
+            {
+                "service_code": "muell",
+                "lat": HALDENSLEBEN[0],
+                "long": HALDENSLEBEN[1],
+                "description": "Altreifen am Parkplatz",
+                "email": reporter,
+            },
+            REMOTE_ADDR=address,
+        ).json()[0]
+    [incoming] = mails_to(smtp, department)
+    assert (
+        incoming["Subject"]
+        == f"Neue Meldung #{created['service_request_id']}: Illegale Müllablagerung"
+    )
+    assert "Altreifen am Parkplatz" in incoming.get_content()
+    assert reporter not in incoming.get_content()  # the department needs the matter, not the person
+    with system_context():
+        report = Report.objects.get(pk=created["service_request_id"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(report, Status.REVIEWED, actor="moderator")
+        services.transition(
+            report, Status.IN_PROGRESS, actor="moderator", note="Der Bauhof holt die Reifen ab."
+        )
+    messages = mails_to(smtp, reporter)
+    assert [m["Subject"] for m in messages] == [
+        f"Ihre Meldung #{report.pk}: geprüft",
+        f"Ihre Meldung #{report.pk}: in Bearbeitung",
+    ]
+    assert "Der Bauhof holt die Reifen ab." in messages[1].get_content()
+
+
+def test_no_address_no_mail_and_a_dead_server_does_not_undo_the_report(
+    client, categories, address, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_PORT = 9  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/open311/v2/requests.json",
+            {
+                "service_code": "muell",
+                "lat": HALDENSLEBEN[0],
+                "long": HALDENSLEBEN[1],
+                "description": "Altreifen",
+                "email": "niemand@example.org",
+            },
+            REMOTE_ADDR=address,
+        )
+    assert response.status_code == 201
+    with system_context():
+        report = Report.objects.get(pk=response.json()[0]["service_request_id"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(report, Status.REVIEWED, actor="moderator")  # logged, not raised
+    with system_context():
+        assert Report.objects.get(pk=report.pk).status == Status.REVIEWED
