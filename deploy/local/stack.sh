@@ -26,6 +26,7 @@ KC_PORT="${HUB_KEYCLOAK_PORT:-8080}"
 KC_MGMT_PORT="${HUB_KEYCLOAK_MGMT_PORT:-9000}"
 WEB_PORT="${HUB_WEB_PORT:-8000}"
 CKAN_PORT="${HUB_CKAN_PORT:-5000}"
+SMTP_PORT="${HUB_SMTP_PORT:-1025}"
 CKAN_VENV="$STATE/ckan/venv"
 CKAN_INI="$STATE/ckan/ckan.ini"
 KC_VERSION="${HUB_KEYCLOAK_VERSION:-26.5.6}"
@@ -33,7 +34,7 @@ PG_BIN="/usr/lib/postgresql/15/bin"
 KC_HOME="$DIST/keycloak-$KC_VERSION"
 
 # Start order; `down` stops in reverse.
-SERVICES=(postgresql redis mosquitto keycloak ckan web worker beat)
+SERVICES=(postgresql redis mosquitto mail keycloak ckan web worker beat)
 
 APT_PACKAGES=(
   postgresql-15 postgresql-15-postgis-3 postgresql-contrib
@@ -182,6 +183,7 @@ HUB_DB_PASSWORD=$HUB_DB_PASSWORD
 HUB_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
 HUB_MQTT_HOST=127.0.0.1
 HUB_MQTT_PORT=$MQTT_PORT
+HUB_SMTP_PORT=$SMTP_PORT
 HUB_KEYCLOAK_URL=http://localhost:$KC_PORT
 HUB_KEYCLOAK_HEALTH_URL=http://127.0.0.1:$KC_MGMT_PORT/health/ready
 HUB_KEYCLOAK_ADMIN_USER=admin
@@ -253,6 +255,7 @@ health_keycloak()   { curl -fsS -m 3 "http://127.0.0.1:$KC_MGMT_PORT/health/read
 health_web()        { curl -fsS -m 5 "http://127.0.0.1:$WEB_PORT/healthz" > /dev/null; }
 health_worker()     { hub_env "$VENV/bin/celery" -A hub inspect ping --timeout 3 -d "hub-worker@$(hostname)" > /dev/null; }
 health_beat()       { alive beat; }
+health_mail()       { "$VENV/bin/python" -c "import smtplib; smtplib.SMTP('127.0.0.1', $SMTP_PORT, timeout=3).quit()" 2> /dev/null; }
 
 hub_env() { HUB_ENV_FILE="$STATE/hub.env" "$@"; }
 
@@ -406,6 +409,7 @@ configure_ckan() {
     "scheming.presets = ckanext.scheming:presets.json ckanext.dcat.schemas:presets.yaml" \
     "licenses_group_url = file://$ROOT/ckanext-haldensleben/ckanext/haldensleben/schemas/licenses.json" \
     "ckanext.dcat.resource.inherit.license = true" \
+    "ckanext.haldensleben.hub_url = http://localhost:$WEB_PORT" \
     "ckanext.haldensleben.oidc.issuer = http://localhost:$KC_PORT/realms/region" \
     "ckanext.haldensleben.oidc.client_secret = $HUB_CKAN_CLIENT_SECRET" \
     "ckanext.dcat.rdf.profiles = euro_dcat_ap_3 dcatap_de" > /dev/null
@@ -447,6 +451,14 @@ start_web() {
   launch web env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/gunicorn" hub.wsgi \
     --bind "127.0.0.1:$WEB_PORT" --workers 2 --timeout 60 --access-logfile "$LOG/web-access.log"
   wait_for web 60 curl -s -m 3 -o /dev/null "http://127.0.0.1:$WEB_PORT/healthz"
+}
+
+start_mail() {
+  if alive mail; then info "mail: running"; return; fi
+  port_busy "$SMTP_PORT" && die "port $SMTP_PORT is taken by another program; set HUB_SMTP_PORT"
+  say "Starting the SMTP sink on :$SMTP_PORT (mails → var/mail/)"
+  launch mail env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/hub" mailsink
+  wait_for mail 30 health_mail
 }
 
 start_worker() {
