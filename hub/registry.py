@@ -38,6 +38,8 @@ class PublicDataset:
     tags: tuple[str, ...] = ()
     # EU data themes (codes such as "TRAN"), DCAT-AP.de's dcat:theme.
     themes: tuple[str, ...] = ("GOVE",)
+    # Whom the licence requires to be named, when that is not the publishing tenant.
+    attribution: str = ""
 
 
 @dataclass

@@ -60,6 +60,7 @@ def payload(dataset: PublicDataset) -> dict[str, Any]:
         "private": False,
         "tags": [{"name": t} for t in dataset.tags],
         "theme": sorted(f"{THEME}{code}" for code in dataset.themes),
+        "attribution": dataset.attribution,
         # A field of the DCAT-AP.de schema (ckanext-haldensleben), stored by CKAN as an extra.
         MANAGED: dataset.identifier,
         "resources": [
@@ -71,6 +72,8 @@ def payload(dataset: PublicDataset) -> dict[str, Any]:
 
 def _differs(current: dict[str, Any], wanted: dict[str, Any]) -> bool:
     simple = ("title", "notes", "owner_org", "license_id", "private", MANAGED)
+    if (current.get("attribution") or "") != wanted["attribution"]:
+        return True
     if any(current.get(k) != wanted[k] for k in simple):
         return True
     if sorted(current.get("theme") or []) != wanted["theme"]:
@@ -83,6 +86,23 @@ def _differs(current: dict[str, Any], wanted: dict[str, Any]) -> bool:
     have = [tuple(r.get(f) or "" for f in fields) for r in current.get("resources", [])]
     want = [tuple(r[f] for f in fields) for r in wanted["resources"]]
     return have != want or current.get("state") != "active"
+
+
+def _managed(client: RemoteCKAN, page: int = 100) -> list:
+    """Every dataset the bridge manages, paged (CKAN caps a page at ckan.search.rows_max)."""
+    found: list = []
+    while True:
+        batch = client.action.package_search(
+            fq=f"{MANAGED}:*",
+            rows=page,
+            start=len(found),
+            include_private=True,
+            fl="name",
+            sort="name asc",
+        )["results"]
+        found += batch
+        if len(batch) < page:
+            return found
 
 
 def publish(datasets: list[PublicDataset] | None = None) -> Report:
@@ -106,10 +126,7 @@ def publish(datasets: list[PublicDataset] | None = None) -> Report:
                 report.updated.append(name)
             else:
                 report.unchanged.append(name)
-        managed = client.action.package_search(
-            fq=f"{MANAGED}:*", rows=1000, include_private=True, fl="name"
-        )["results"]
-        for item in managed:
+        for item in _managed(client):
             name = item["name"] if isinstance(item, dict) else item
             if name not in wanted and name.startswith(settings.HUB_CKAN_ORG_PREFIX):
                 client.action.package_delete(id=name)

@@ -28,6 +28,7 @@ def public_datasets() -> Iterator[PublicDataset]:
                 license_id=source.license_id,
                 tags=source.tags,
                 themes=source.themes,
+                attribution=source.attribution,
                 resources=(
                     Resource(name=f"{source.title} (CSV)", url=f"{base}.csv", format="CSV"),
                     Resource(

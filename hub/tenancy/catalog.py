@@ -26,5 +26,8 @@ def public_datasets() -> Iterator[PublicDataset]:
             license_id="dl-by-de/2.0",
             tags=("Verwaltungsgrenzen", "Geodaten"),
             themes=("REGI", "GOVE"),
+            attribution="© GeoBasis-DE / BKG (Daten verändert)"
+            if "BKG" in (tenant.boundary_source or "")
+            else "",
             resources=(Resource(name="Gebiet (GeoJSON)", url=url, format="GeoJSON"),),
         )

@@ -59,6 +59,8 @@ def test_tenants_publish_their_share_of_the_regions_open_data(ckan_orgs, seeded,
     ckan = services.ckan().action
     stops = ckan.package_show(id=f"{ckan_orgs}haldensleben-haltestellen")
     assert stops["license_id"] == "cc-by/4.0"
+    # The licence names the source, not the town that republishes it.
+    assert stops["attribution"].startswith("Nahverkehrsservice Sachsen-Anhalt GmbH")
     assert stops["theme"] == ["http://publications.europa.eu/resource/authority/data-theme/TRAN"]
     assert [r["format"] for r in stops["resources"]] == ["CSV", "GeoJSON"]
     csv_url, geojson_url = (r["url"] for r in stops["resources"])

@@ -128,3 +128,12 @@ def test_a_tenant_without_a_logo_gets_an_emblem_from_its_name(client, seeded):
     assert "<title>Stadt Haldensleben</title>" in svg
     assert ">SH</text>" in svg
     assert client.get("/t/nirgendwo/emblem.svg").status_code == 404
+
+
+def test_the_emblem_escapes_the_tenants_name(client, seeded):
+    tenant = seeded["barleben"]
+    tenant.short_name = 'A & <B> "C"'
+    tenant.save()
+    svg = client.get("/t/barleben/emblem.svg").content.decode()
+    assert "<title>A &amp; &lt;B&gt; &quot;C&quot;</title>" in svg
+    assert "<B>" not in svg

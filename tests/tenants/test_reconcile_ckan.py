@@ -111,6 +111,7 @@ def test_an_organization_page_shows_emblem_parents_and_members(tenant_dir, prefi
         f"{django_settings.HUB_CKAN_URL}/organization/{prefix}landkreis-boerde", timeout=30
     ).text
     assert 'alt="Logo von Landkreis Börde"' in district
+    assert 'src="http://localhost:8000/t/landkreis-boerde/emblem.svg"' in district
     assert "Mitglieder" in district
     assert f'href="/organization/{prefix}haldensleben"' in district
     assert "Mehr im Regionalen Datenhub" in district

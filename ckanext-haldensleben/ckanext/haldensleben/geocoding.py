@@ -35,6 +35,8 @@ def area_from_keys(ags: str, ars: str) -> Area | None:
 
 
 def _own_area(group: model.Group) -> Area | None:
+    if not hierarchy.is_managed(group):
+        return None
     extras = group.extras or {}
     return area_from_keys(extras.get("ags", ""), extras.get("ars", ""))
 

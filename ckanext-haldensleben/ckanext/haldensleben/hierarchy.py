@@ -8,20 +8,32 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 from ckan import model
+
+MANAGED_BY = "regional-data-hub"
+# Extras only the hub (a sysadmin) writes; organization admins cannot change them (actions.py).
+PROTECTED_EXTRAS = ("managed_by", "kind", "ags", "ars", "parents", "hub_url")
 
 
 def group(org_id: Any) -> model.Group | None:
     return model.Group.get(str(org_id)) if org_id else None
 
 
+def is_managed(org: model.Group) -> bool:
+    return (org.extras or {}).get("managed_by") == MANAGED_BY
+
+
 def parent_names(org: model.Group) -> list[str]:
+    """The parents the hub wrote; an organization the hub does not manage has none."""
+    if not is_managed(org):
+        return []
     return [p.strip() for p in (org.extras or {}).get("parents", "").split(",") if p.strip()]
 
 
 def parents(org: model.Group) -> list[model.Group]:
     found = (group(name) for name in parent_names(org))
-    return [g for g in found if g is not None and g.state == "active"]
+    return [g for g in found if g is not None and g.state == "active" and is_managed(g)]
 
 
 def members(org: model.Group) -> list[model.Group]:
@@ -33,7 +45,7 @@ def members(org: model.Group) -> list[model.Group]:
         .filter(model.Group.extras["parents"].astext.contains(org.name))
         .order_by(model.Group.title)
     )
-    return [g for g in rows if org.name in parent_names(g)]
+    return [g for g in rows if org.name in parent_names(g)] if is_managed(org) else []
 
 
 def _link(org: model.Group) -> dict[str, str]:
@@ -50,8 +62,14 @@ def template_members(org_dict: dict[str, Any]) -> list[dict[str, str]]:
     return [_link(m) for m in members(org)] if org else []
 
 
+def hub_url(org: model.Group | None) -> str:
+    """The tenant's page in the hub, only if it lies under the configured hub URL."""
+    if org is None or not is_managed(org):
+        return ""
+    url = (org.extras or {}).get("hub_url", "")
+    base = tk.config.get("ckanext.haldensleben.hub_url").rstrip("/") + "/"
+    return url if url.startswith(base) else ""
+
+
 def template_hub_url(org_dict: dict[str, Any]) -> str:
-    extras = org_dict.get("extras") or []
-    if isinstance(extras, dict):
-        return extras.get("hub_url", "")
-    return next((e["value"] for e in extras if e.get("key") == "hub_url"), "")
+    return hub_url(group(org_dict.get("id") or org_dict.get("name")))

@@ -17,6 +17,7 @@ class HaldenslebenPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IValidators)
     p.implements(p.IActions)
     p.implements(p.ITemplateHelpers)
+    p.implements(p.IMiddleware, inherit=True)
     p.implements(p.ITranslation, inherit=True)
 
     # IConfigurer
@@ -35,9 +36,18 @@ class HaldenslebenPlugin(p.SingletonPlugin, DefaultTranslation):
     # IActions
 
     def get_actions(self):
-        from ckanext.haldensleben.actions import get_actions
+        from ckanext.haldensleben import actions
+        from ckanext.haldensleben.dcat import actions as dcat_actions
 
-        return get_actions()
+        return {**actions.get_actions(), **dcat_actions.get_actions()}
+
+    # IMiddleware
+
+    def make_middleware(self, app, config):
+        from ckanext.haldensleben.middleware import refuse_nul_requests
+
+        app.before_request(refuse_nul_requests)
+        return app
 
     # ITemplateHelpers
 

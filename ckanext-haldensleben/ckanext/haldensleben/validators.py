@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
+from ckan import authz, model
 
 from ckanext.haldensleben import geocoding
 
@@ -29,28 +30,42 @@ def haldensleben_known_licence(value: Any, context: dict[str, Any]) -> Any:
     return value
 
 
+# An http(s) IRI as RDF serialisers accept it: none of the characters RFC 3987 excludes.
+IRI = re.compile(r"https?://[^\s<>\"{}|\\^`\x00-\x1f\x7f]+")
+
+
+def is_http_iri(value: Any) -> bool:
+    text = str(value)
+    return len(text) <= 2000 and IRI.fullmatch(text) is not None
+
+
 def haldensleben_http_url(value: Any, context: dict[str, Any]) -> Any:
-    """A web address: http(s) and nothing else (no javascript:, no file:)."""
+    """A web address: http(s) and nothing else (no javascript:, no file:, nothing an RDF
+    serialiser would refuse, so one dataset cannot break the catalogue)."""
     if value in (None, "", missing):
         return value
-    text = str(value)
-    if not text.startswith(("http://", "https://")) or len(text) > 2000 or " " in text:
+    if not is_http_iri(value):
         raise Invalid(tk._("Please give a web address starting with https:// or http://."))
-    return text
+    return str(value)
 
 
 def haldensleben_political_geocoding(
     key: tuple, data: dict[tuple, Any], errors: dict[tuple, list], context: dict[str, Any]
 ) -> None:
     """Derive dcatde:politicalGeocodingLevelURI and the area IRIs (dct:spatial) from the
-    organization's official key (geocoding.py); values given explicitly are kept if they are
-    http(s) IRIs. The level is one IRI, the areas a list (a network spans several)."""
+    organization's official key (geocoding.py), at every write, so that a move to another
+    organization or a changed key never leaves a stale area. Only a sysadmin may set the
+    values by hand. The level is one IRI, the areas a list (a network spans several)."""
     value = data.get(key)
-    if value not in (None, "", [], missing):
+    if value not in (None, "", [], missing) and authz.is_sysadmin(context.get("user")):
         for item in value if isinstance(value, list) else [value]:
             haldensleben_http_url(item, context)
         return
-    areas = geocoding.areas_of_organization(data.get(("owner_org",)))
+    org = data.get(("owner_org",))
+    cache = context.setdefault("haldensleben_areas", {})
+    if org not in cache:  # one lookup per organization and request, not one per field
+        cache[org] = geocoding.areas_of_organization(org)
+    areas = cache[org]
     if not areas:
         data[key] = missing
     elif key[-1] == "political_geocoding_level_uri":
@@ -60,11 +75,15 @@ def haldensleben_political_geocoding(
 
 
 def haldensleben_contributor_id(value: Any, context: dict[str, Any]) -> Any:
-    """dcatde:contributorID: the configured GovData contributor IRI unless one is given."""
+    """dcatde:contributorID: the configured GovData contributor IRI unless IRIs are given."""
     if value in (None, "", [], missing):
         configured = tk.config.get("ckanext.haldensleben.contributor_id")
         return [configured] if configured else missing
-    return value
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if not is_http_iri(item):
+            raise Invalid(tk._("Please give a web address starting with https:// or http://."))
+    return items
 
 
 def get_validators() -> dict[str, Any]:

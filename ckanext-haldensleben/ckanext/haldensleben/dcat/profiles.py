@@ -18,7 +18,8 @@ from ckan import model
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
-from ckanext.dcat.profiles.base import RDFProfile
+from ckanext.dcat.profiles.base import CleanedURIRef, RDFProfile
+from ckanext.haldensleben import hierarchy
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -59,7 +60,9 @@ FORMATS = {
     "JPG": "JPEG",
 }
 # Licences whose terms require naming the source: DCAT-AP.de asks for the attribution text.
-ATTRIBUTION_LICENCES = ("dl-by-de/", "cc-by")
+ATTRIBUTION_LICENCES = ("dl-by-de/", "dl-by-nc-de/", "cc-by", "odby", "odbl")
+# Organizations of these kinds are public authorities (ADMS publisher type LocalAuthority).
+AUTHORITY_KINDS = ("municipality", "association", "district", "network")
 
 
 def file_type_iri(value: str) -> URIRef | None:
@@ -95,14 +98,14 @@ class DCATAPdeProfile(RDFProfile):
             self._get_dataset_value(dataset_dict, "political_geocoding_uri") or []
         )
         if level:
-            g.add((dataset_ref, DCATDE.politicalGeocodingLevelURI, URIRef(level)))
+            g.add((dataset_ref, DCATDE.politicalGeocodingLevelURI, CleanedURIRef(level)))
         for area in areas:
             # DCAT-AP.de 3.0 moved the key from dcatde:politicalGeocodingURI to dct:spatial.
-            g.add((dataset_ref, DCTERMS.spatial, URIRef(area)))
+            g.add((dataset_ref, DCTERMS.spatial, CleanedURIRef(area)))
         for contributor in self._read_list_value(
             self._get_dataset_value(dataset_dict, "contributor_id") or []
         ):
-            g.add((dataset_ref, DCATDE.contributorID, URIRef(contributor)))
+            g.add((dataset_ref, DCATDE.contributorID, CleanedURIRef(contributor)))
 
         if not any(g.objects(dataset_ref, DCTERMS.language)):
             g.add((dataset_ref, DCTERMS.language, LANGUAGE_DE))
@@ -114,7 +117,10 @@ class DCATAPdeProfile(RDFProfile):
         self._contact_point(dataset_ref, organization)
 
         licence = licence_iri(dataset_dict.get("license_id"))
-        attribution = (organization.get("title") or "").strip()
+        # Whom the licence says to name: the source given with the data, else the publisher.
+        attribution = (
+            self._get_dataset_value(dataset_dict, "attribution") or organization.get("title") or ""
+        ).strip()
         resources = {r.get("id"): r for r in dataset_dict.get("resources") or []}
         for distribution in list(g.objects(dataset_ref, DCAT.distribution)):
             self._distribution(distribution, resources, licence, attribution)
@@ -126,11 +132,30 @@ class DCATAPdeProfile(RDFProfile):
             agent = URIRef(self._organization_uri(organization))
             g.add((dataset_ref, DCTERMS.publisher, agent))
             agents = [agent]
+        org = hierarchy.group(organization.get("id")) if organization else None
+        kind = (
+            (org.extras or {}).get("kind")
+            if org is not None and hierarchy.is_managed(org)
+            else None
+        )
+        # ckanext-dcat names the organization by id, this profile (without a publisher) by name.
+        site = tk.config.get("ckan.site_url").rstrip("/")
+        org_agents = {
+            URIRef(f"{site}/organization/{organization.get(k)}")
+            for k in ("id", "name")
+            if organization.get(k)
+        }
         for agent in agents:
             g.add((agent, RDF.type, FOAF.Agent))
             if not any(g.objects(agent, FOAF.name)) and organization.get("title"):
                 g.add((agent, FOAF.name, Literal(organization["title"])))
-            if not any(g.objects(agent, DCTERMS.type)):
+            # Only the organization itself is typed, and only when the hub says it is an
+            # authority: a publisher someone entered (a company) is not.
+            if (
+                agent in org_agents
+                and kind in AUTHORITY_KINDS
+                and not any(g.objects(agent, DCTERMS.type))
+            ):
                 g.add((agent, DCTERMS.type, LOCAL_AUTHORITY))
 
     def _contact_point(self, dataset_ref: URIRef, organization: dict[str, Any]) -> None:
@@ -138,13 +163,15 @@ class DCATAPdeProfile(RDFProfile):
         g = self.g
         if any(g.objects(dataset_ref, DCAT.contactPoint)) or not organization:
             return
-        extras = {e["key"]: e["value"] for e in organization.get("extras") or []}
-        url = extras.get("hub_url") or self._organization_uri(organization)
+        # package_show drops the organization's extras: read them from the model.
+        url = hierarchy.hub_url(hierarchy.group(organization.get("id"))) or (
+            self._organization_uri(organization)
+        )
         contact = BNode()
         g.add((dataset_ref, DCAT.contactPoint, contact))
         g.add((contact, RDF.type, VCARD.Organization))
         g.add((contact, VCARD.fn, Literal(organization.get("title") or organization["name"])))
-        g.add((contact, VCARD.hasURL, URIRef(url)))
+        g.add((contact, VCARD.hasURL, CleanedURIRef(url)))
 
     def _distribution(
         self,

@@ -14,6 +14,7 @@ Every value reaches PostgreSQL as a bound parameter; field names are checked aga
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -163,18 +164,15 @@ def match_value(field: str, raw: str) -> Sql:
         return Sql("(doc ? %s)", [field])
     if field == "text":
         return text_match(value)
-    # Scalar equal, or list containing: both served by the GIN index on doc.
-    sql = Sql(
-        "(doc @> jsonb_build_object(%s, %s::text) OR "
-        "doc @> jsonb_build_object(%s, jsonb_build_array(%s::text)))",
-        [field, value, field, value],
-    )
+    # Scalar equal, or list containing: both served by the GIN index on doc, which the planner
+    # only uses for a constant jsonb (jsonb_build_object(...) made it scan every row).
+    wanted = [{field: value}, {field: [value]}]
     if NUMBER.fullmatch(value):  # num_resources:2 matches the JSON number 2 as well
-        sql = Sql(
-            f"({sql.text} OR doc @> jsonb_build_object(%s, %s::numeric))",
-            [*sql.params, field, value],
-        )
-    return sql
+        wanted.append({field: float(value) if "." in value else int(value)})
+    return Sql(
+        "(" + " OR ".join(["doc @> %s::jsonb"] * len(wanted)) + ")",
+        [json.dumps(w, ensure_ascii=False) for w in wanted],
+    )
 
 
 def _bound(value: str, field: str) -> tuple[str, list]:
