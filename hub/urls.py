@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("hub.accounts.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("hub.participation.urls")),
+    path("", include("hub.participation.web_urls")),
     path("", include("hub.tenancy.urls")),
 ]
