@@ -568,6 +568,9 @@ $(printf '\033[1m')Regional Data Hub — local stack is up$(printf '\033[0m') ($
   Health                  http://localhost:$WEB_PORT/healthz
   Keycloak admin console  http://localhost:$KC_PORT/admin/
   CKAN (open data)        http://localhost:$CKAN_PORT/  (API /api/3/action/, DCAT /catalog.ttl)
+  Report a problem        http://localhost:$WEB_PORT/t/haldensleben/melden/  (list: /t/<slug>/meldungen/)
+  Open311 GeoReport v2    http://localhost:$WEB_PORT/open311/v2/discovery.json
+  Mails (SMTP sink :$SMTP_PORT)  $STATE/mail/*.eml
   PostgreSQL              127.0.0.1:$PG_PORT (databases hub, keycloak)
   Redis                   127.0.0.1:$REDIS_PORT
   MQTT (Mosquitto)        127.0.0.1:$MQTT_PORT
