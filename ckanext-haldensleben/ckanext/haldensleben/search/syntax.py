@@ -24,6 +24,20 @@ TOKEN = re.compile(
     r"|(?P<word>[^\s()\"\[\]]+))"
 )
 FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")
+# Fields that are also columns of the index table (single text values), and list fields kept
+# as text arrays (connection.py's DDL).
+COLUMNS = {
+    "id": "id",
+    "name": "name",
+    "site_id": "site_id",
+    "index_id": "index_id",
+    "state": "state",
+    "dataset_type": "dataset_type",
+    "capacity": "capacity",
+}
+ARRAY_COLUMNS = {"permission_labels": "labels"}
+# The facet fields, also kept as "field<US>value" entries of the facets array (GIN-indexed).
+FACET_FIELDS = frozenset({"organization", "groups", "tags", "res_format", "license_id"})
 NUMBER = re.compile(r"-?\d{1,15}(?:\.\d{1,15})?")
 DATE_FIELDS = {"metadata_modified", "metadata_created"}
 
@@ -156,6 +170,18 @@ def unquote(value: str) -> str:
     return re.sub(r"\\(.)", r"\1", value)
 
 
+def column_match(field: str, value: str) -> Sql | None:
+    """Fields kept outside the document (connection.py): a plain comparison or an array
+    containment, instead of the jsonb index that rechecks every matching document."""
+    if field in COLUMNS:
+        return Sql(f"({COLUMNS[field]} = %s)", [value])
+    if field in ARRAY_COLUMNS:
+        return Sql(f"({ARRAY_COLUMNS[field]} @> ARRAY[%s]::text[])", [value])
+    if field in FACET_FIELDS and value:
+        return Sql("(facets @> ARRAY[%s]::text[])", [f"{field}\x1f{value}"])
+    return None
+
+
 def match_value(field: str, raw: str) -> Sql:
     if raw.startswith("["):
         return match_range(field, raw)
@@ -164,6 +190,9 @@ def match_value(field: str, raw: str) -> Sql:
         return Sql("(doc ? %s)", [field])
     if field == "text":
         return text_match(value)
+    column = column_match(field, value)
+    if column is not None:
+        return column
     # Scalar equal, or list containing: both served by the GIN index on doc, which the planner
     # only uses for a constant jsonb (jsonb_build_object(...) made it scan every row).
     wanted = [{field: value}, {field: [value]}]
