@@ -29,6 +29,7 @@ test: up lint ## every test, against the real local stack (brings it up first)
 bench: up ## benchmarks: figures and ratios, not pass/fail
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_foundation.py
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_identity.py
+	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_catalog.py
 
 lint: ## ruff (lint and format check)
 	@$(VENV)/bin/ruff check .

@@ -363,3 +363,36 @@ def test_an_oversized_upload_is_refused_and_nothing_is_written(catalogue, tmp_pa
         )
     assert "upload" in refused.value.error_dict or "url" in refused.value.error_dict
     assert catalogue.sysadmin.action.package_show(id=name)["num_resources"] == before
+
+
+def test_facet_counts_follow_every_write(catalogue):
+    """Facet counts are cached per index version; every write must show at once."""
+    admin = catalogue.sysadmin
+
+    def tag_count() -> int:
+        facets = catalogue.anonymous.action.package_search(
+            rows=0, **{"facet.field": '["tags"]', "facet.limit": -1}
+        )["facets"]["tags"]
+        return facets.get("Facettentest", 0)
+
+    name = "suchtest-facette"
+    if admin.action.package_search(fq=f"name:{name}", include_private=True)["count"]:
+        admin.action.dataset_purge(id=name)
+    assert tag_count() == 0
+    assert tag_count() == 0  # now from the cache
+    admin.action.package_create(
+        name=name,
+        owner_org=ORGS[0],
+        title="Facettentest",
+        notes="Zählt er mit?",
+        license_id="dl-zero-de/2.0",
+        tags=[{"name": "Facettentest"}],
+    )
+    assert tag_count() == 1
+    admin.action.package_patch(id=name, private=True)
+    assert tag_count() == 0
+    admin.action.package_patch(id=name, private=False)
+    assert tag_count() == 1
+    admin.action.package_delete(id=name)
+    assert tag_count() == 0
+    admin.action.dataset_purge(id=name)

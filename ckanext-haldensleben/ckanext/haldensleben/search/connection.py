@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,13 @@ CREATE INDEX IF NOT EXISTS haldensleben_search_doc_keys ON haldensleben_search U
 CREATE INDEX IF NOT EXISTS haldensleben_search_tsv ON haldensleben_search USING gin (tsv);
 CREATE INDEX IF NOT EXISTS haldensleben_search_modified ON haldensleben_search (metadata_modified);
 CREATE INDEX IF NOT EXISTS haldensleben_search_id ON haldensleben_search (id);
+-- The catalogue's usual orders, with the tie-breaker, so a page is read off an index.
+CREATE INDEX IF NOT EXISTS haldensleben_search_modified_page
+    ON haldensleben_search (metadata_modified DESC, index_id);
+CREATE INDEX IF NOT EXISTS haldensleben_search_created_page
+    ON haldensleben_search (metadata_created DESC, index_id);
+CREATE INDEX IF NOT EXISTS haldensleben_search_title_page
+    ON haldensleben_search (lower(title), index_id);
 CREATE INDEX IF NOT EXISTS haldensleben_search_name ON haldensleben_search (name);
 ALTER TABLE haldensleben_search ADD COLUMN IF NOT EXISTS payload jsonb NOT NULL DEFAULT '{}';
 -- The values of the usual facet fields as one flat array ("field<US>value"), kept by
@@ -72,7 +80,15 @@ ALTER TABLE haldensleben_search
     ADD COLUMN IF NOT EXISTS labels text[]
         GENERATED ALWAYS AS (haldensleben_texts(doc -> 'permission_labels')) STORED;
 CREATE INDEX IF NOT EXISTS haldensleben_search_labels ON haldensleben_search USING gin (labels);
+-- Bumped by every write to the index, in the writer's transaction: facet counts computed at
+-- one version stay valid until the next committed write (the cache in PostgresSearch).
+CREATE TABLE IF NOT EXISTS haldensleben_search_version (
+    one boolean PRIMARY KEY DEFAULT true CHECK (one), version bigint NOT NULL DEFAULT 0
+);
+INSERT INTO haldensleben_search_version DEFAULT VALUES ON CONFLICT DO NOTHING;
 """
+BUMP = "UPDATE haldensleben_search_version SET version = version + 1"
+FACET_CACHE_SIZE = 512
 FAST_FACETS = FACET_FIELDS
 # The two serialised copies of the dataset CKAN puts into each index document are three
 # quarters of its size. Filters and facets never read them, so they live in their own column:
@@ -87,6 +103,8 @@ SORTABLE = {
     "name": "name",
 }
 _ready = False
+# Facet counts per (index version, query): like Solr's filter cache, invalidated by any write.
+_facet_cache: OrderedDict[tuple, dict[str, list[tuple[str, int]]]] = OrderedDict()
 
 
 class SearchBackendError(pysolr.SolrError):
@@ -137,6 +155,7 @@ class PostgresSearch:
 
     def add(self, docs: list[dict[str, Any]], commit: bool = False, **kwargs: Any) -> None:
         cursor = _cursor()
+        cursor.execute(BUMP)
         for doc in docs:
             document = json.loads(json.dumps(doc, default=str))
             payload = {key: document.pop(key) for key in PAYLOAD if key in document}
@@ -194,8 +213,10 @@ class PostgresSearch:
         **kwargs: Any,
     ) -> None:
         where = self._where(q) if q else Sql("(doc->>'index_id' = %s)", [id])
+        cursor = _cursor()
+        cursor.execute(BUMP)
         # Clauses come from syntax.py; every value in them is a bound parameter.
-        _cursor().execute(f"DELETE FROM haldensleben_search WHERE {where.text}", where.params)  # noqa: S608
+        cursor.execute(f"DELETE FROM haldensleben_search WHERE {where.text}", where.params)  # noqa: S608
 
     def commit(self, **kwargs: Any) -> None:
         """Nothing to do: the index commits with CKAN's transaction."""
@@ -298,7 +319,9 @@ class PostgresSearch:
                     parts.append(f"{rank} {direction}")
                     params += rank_params
             elif name in SORTABLE:
-                parts.append(f"{SORTABLE[name]} {direction} NULLS LAST")
+                # CKAN always sets these (title is NOT NULL): no NULLS LAST, so that the
+                # sort matches the indexes above.
+                parts.append(f"{SORTABLE[name]} {direction}")
             elif name in ("views_recent", "views_total"):
                 continue  # page views are not tracked in the index
             elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,99}", name):
@@ -323,6 +346,33 @@ class PostgresSearch:
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,99}", name):
                 raise SearchBackendError(f"Invalid facet field {name!r}")
         cursor = _cursor()
+        # The version as this transaction sees it; a transaction that wrote to the index itself
+        # (its own uncommitted version) neither reads nor fills the cache.
+        cursor.execute(
+            "SELECT version, txid_current_if_assigned() IS NULL FROM haldensleben_search_version"
+        )
+        version, clean = cursor.fetchone()
+        key = (version, where.text, tuple(map(str, where.params)), tuple(fields), mincount)
+        counted = _facet_cache.get(key) if clean else None
+        if counted is None:
+            counted = self._count_facets(cursor, where, fields, mincount)
+            if clean:
+                _facet_cache[key] = counted
+                while len(_facet_cache) > FACET_CACHE_SIZE:
+                    _facet_cache.popitem(last=False)
+        else:
+            _facet_cache.move_to_end(key)
+        facets = {}
+        for name, pairs in counted.items():
+            ranked = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
+            if limit >= 0:
+                ranked = ranked[:limit]
+            facets[name] = [item for pair in ranked for item in pair]
+        return facets
+
+    def _count_facets(
+        self, cursor, where: Sql, fields: list[str], mincount: int
+    ) -> dict[str, list[tuple[str, int]]]:
         counted: dict[str, list[tuple[str, int]]] = {name: [] for name in fields}
         fast = [name for name in fields if name in FAST_FACETS]
         slow = [name for name in fields if name not in FAST_FACETS]
@@ -339,13 +389,7 @@ class PostgresSearch:
                     counted[name].append((value, count))
         if slow:
             self._slow_facets(cursor, where, slow, mincount, counted)
-        facets = {}
-        for name, pairs in counted.items():
-            ranked = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
-            if limit >= 0:
-                ranked = ranked[:limit]
-            facets[name] = [item for pair in ranked for item in pair]
-        return facets
+        return counted
 
     @staticmethod
     def _slow_facets(cursor, where: Sql, fields: list[str], mincount: int, counted) -> None:
