@@ -266,6 +266,7 @@ def test_organization_admins_cannot_rewrite_the_hubs_extras(catalogue):
     admin.user_create(name=name, email=f"{name}@example.org", password=uuid.uuid4().hex)
     token = admin.api_token_create(user=name, name="t")["token"]
     admin.organization_member_create(id="barleben", username=name, role="admin")
+    original = admin.organization_show(id="barleben")["description"]
     try:
         from ckanapi import RemoteCKAN
 
@@ -276,11 +277,13 @@ def test_organization_admins_cannot_rewrite_the_hubs_extras(catalogue):
             )
         assert "parents" in str(refused.value.error_dict["extras"])
         # ...while the rest of the organization stays theirs to edit.
-        as_admin.organization_patch(id="barleben", description="Gemeinde Barleben")
+        as_admin.organization_patch(id="barleben", description="Gemeinde Barleben (Test)")
+        assert admin.organization_show(id="barleben")["description"] == "Gemeinde Barleben (Test)"
     finally:
         admin.organization_member_delete(id="barleben", username=name)
         admin.user_delete(id=name)
-        admin.organization_patch(id="barleben", description="Gemeinde Barleben")
+        # As the hub wrote it, so that no reconcile finds drift afterwards.
+        admin.organization_patch(id="barleben", description=original)
 
 
 def test_an_unmanaged_organization_cannot_join_the_hierarchy(catalogue):
