@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
+from hub.exports import csv_response, geojson_response, point_feature
 from hub.opendata.selectors import places_in
 from hub.opendata.sources import SOURCES
 from hub.tenancy.selectors import active_tenants
@@ -31,30 +29,15 @@ def export(request, slug: str, identifier: str, fmt: str):
     places = places_in(tenant, identifier)
     filename = f"{tenant.slug}-{identifier}.{fmt}"
     if fmt == "geojson":
-        response = JsonResponse(
-            {
-                "type": "FeatureCollection",
-                "name": f"{source.title}: {tenant.display_name}",
-                "attribution": source.attribution,
-                "features": [
-                    {
-                        "type": "Feature",
-                        "id": p.id,
-                        "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
-                        "properties": p.properties,
-                    }
-                    for p in places
-                ],
-            },
-            content_type="application/geo+json",
-            json_dumps_params={"ensure_ascii": False},
+        response = geojson_response(
+            [point_feature(p.id, p.lon, p.lat, p.properties) for p in places],
+            name=f"{source.title}: {tenant.display_name}",
+            attribution=source.attribution,
         )
     else:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([*source.columns, "lat", "lon"])
-        for p in places:
-            writer.writerow([*(p.properties[c] for c in source.columns), p.lat, p.lon])
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response = csv_response(
+            [*source.columns, "lat", "lon"],
+            ([*(p.properties[c] for c in source.columns), p.lat, p.lon] for p in places),
+        )
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

@@ -4,15 +4,13 @@ as CSV and GeoJSON (the catalogue bridge registers them with CKAN)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
+from hub.exports import csv_response, geojson_response, point_feature
 from hub.participation.models import OPEN, PUBLIC, Report
 from hub.participation.services import participating_tenants
 from hub.registry import PublicDataset, Resource
@@ -65,11 +63,7 @@ def closed_reports(tenant) -> list[dict]:
 )
 def reports_csv(request, slug: str):
     tenant = get_object_or_404(participating_tenants(), slug=slug)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
-    writer.writeheader()
-    writer.writerows(closed_reports(tenant))
-    return HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    return csv_response(COLUMNS, ([row[c] for c in COLUMNS] for row in closed_reports(tenant)))
 
 
 @router.get(
@@ -79,19 +73,16 @@ def reports_csv(request, slug: str):
 )
 def reports_geojson(request, slug: str):
     tenant = get_object_or_404(participating_tenants(), slug=slug)
-    features = [
-        {
-            "type": "Feature",
-            "id": row["id"],
-            "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
-            "properties": {k: v for k, v in row.items() if k not in ("lat", "lon")},
-        }
-        for row in closed_reports(tenant)
-    ]
-    return JsonResponse(
-        {"type": "FeatureCollection", "features": features},
-        content_type="application/geo+json",
-        json_dumps_params={"ensure_ascii": False},
+    return geojson_response(
+        [
+            point_feature(
+                row["id"],
+                row["lon"],
+                row["lat"],
+                {k: v for k, v in row.items() if k not in ("lat", "lon")},
+            )
+            for row in closed_reports(tenant)
+        ]
     )
 
 
