@@ -19,7 +19,11 @@ MAX_PIXELS = 50_000_000  # a decompression bomb beyond this is refused, not deco
 
 
 class PhotoError(ValueError):
-    """A photo that cannot be taken; the message says what to do."""
+    """A photo that cannot be taken; the message says what to do, `status` the HTTP answer."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,8 @@ def clean(name: str, data: bytes) -> CleanPhoto:
     if len(data) > limit:
         raise PhotoError(
             f"{name}: {len(data) / 1e6:.1f} MB is more than {limit / 1e6:.0f} MB; "
-            "please send a smaller photo"
+            "please send a smaller photo",
+            413,
         )
     try:
         with warnings.catch_warnings():

@@ -178,58 +178,36 @@ def submit(
     try:
         cleaned = [clean(name, data) for name, data in photos]
     except PhotoError as exc:
-        status = 413 if "MB is more than" in str(exc) else 400
-        raise ReportError("media", str(exc), status) from None
+        raise ReportError("media", str(exc), exc.status) from None
     reporter = reporter or Reporter()
+    report = Report(
+        tenant=tenant,
+        category=category,
+        location=location,
+        description=text,
+        address=address.strip()[:300],
+        asset_id=asset_id.strip()[:60],
+        reporter_name=reporter.name.strip()[:150],
+        reporter_email=reporter.email.strip()[:254],
+        reporter_phone=reporter.phone.strip()[:40],
+        consent_text=reporter.consent_text,
+        source=source,
+        api_client=api_client,
+    )
     stored: list[str] = []
     try:
-        return _store(
-            tenant,
-            category,
-            location,
-            text,
-            address,
-            asset_id,
-            reporter,
-            source,
-            api_client,
-            cleaned,
-            stored,
-        )
+        return _store(report, cleaned, stored)
     except BaseException:
         for path in stored:  # the transaction rolled back; its files go too
             default_storage.delete(path)
         raise
 
 
-def _store(  # noqa: PLR0917 - the fields of a report, checked by submit()
-    tenant,
-    category,
-    location,
-    text,
-    address,
-    asset_id,
-    reporter,
-    source,
-    api_client,
-    cleaned,
-    stored,
-) -> Report:
+def _store(report: Report, cleaned: list, stored: list[str]) -> Report:
+    """Write the checked report and its photos in one transaction (file names into `stored`)."""
+    tenant, api_client = report.tenant, report.api_client
     with transaction.atomic(), tenant_context([tenant.pk]):
-        report = Report.objects.create(
-            tenant=tenant,
-            category=category,
-            location=location,
-            description=text,
-            address=address.strip()[:300],
-            asset_id=asset_id.strip()[:60],
-            reporter_name=reporter.name.strip()[:150],
-            reporter_email=reporter.email.strip()[:254],
-            reporter_phone=reporter.phone.strip()[:40],
-            consent_text=reporter.consent_text,
-            source=source,
-            api_client=api_client,
-        )
+        report.save()
         for photo in cleaned:
             row = ReportPhoto(tenant=tenant, report=report, width=photo.width, height=photo.height)
             row.file.save("photo.jpg", ContentFile(photo.data), save=False)
