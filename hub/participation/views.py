@@ -22,9 +22,8 @@ from hub.participation import services
 from hub.participation.forms import ModerationForm, ReportForm
 from hub.participation.models import OPEN, PUBLIC, Report, ReportPhoto, Status
 from hub.tenancy.context import system_context, tenant_context
-from hub.tenancy.models import CASCADING_ROLES, Role, Tenant
-from hub.tenancy.permissions import ancestors
-from hub.tenancy.selectors import roles_of
+from hub.tenancy.models import Role, Tenant
+from hub.tenancy.permissions import user_roles_on
 from hub.tenancy.views import _map_config
 
 MODERATORS = {Role.MODERATOR, Role.TENANT_ADMIN, Role.REGION_ADMIN}
@@ -176,14 +175,7 @@ def _moderator(request, tenant: Tenant) -> None:
     user = request.user
     if not user.is_authenticated:
         raise SignInFirst
-    if user.is_superuser:
-        return
-    granted = roles_of(user)
-    above = set(Tenant.objects.filter(slug__in=ancestors(tenant)).values_list("pk", flat=True))
-    roles = set(granted.get(tenant.pk, set()))
-    for tenant_id in above:
-        roles |= granted.get(tenant_id, set()) & CASCADING_ROLES
-    if not roles & MODERATORS:
+    if not user.is_superuser and not user_roles_on(user, tenant) & MODERATORS:
         raise PermissionDenied
 
 

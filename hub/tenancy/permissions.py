@@ -8,6 +8,7 @@ from django.http import HttpRequest, JsonResponse
 
 from hub.accounts.auth import BearerAuth, Principal
 from hub.tenancy.models import CASCADING_ROLES, Tenant
+from hub.tenancy.selectors import roles_of
 
 
 class Forbidden(Exception):
@@ -38,14 +39,33 @@ def ancestors(tenant: Tenant) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def roles_on(principal: Principal, tenant: Tenant) -> set[str]:
-    """The principal's effective roles on the tenant, inherited ones included."""
-    direct = {role for slug, role in principal.tenant_roles if slug == tenant.slug}
+def effective_roles(granted: dict[str, set[str]], tenant: Tenant) -> set[str]:
+    """Roles on the tenant from roles granted per tenant slug: its own, plus the cascading
+    roles held on an (active) ancestor."""
     above = set(ancestors(tenant))
     inherited = {
-        role for slug, role in principal.tenant_roles if slug in above and role in CASCADING_ROLES
+        role
+        for slug, roles in granted.items()
+        if slug in above
+        for role in roles
+        if role in CASCADING_ROLES
     }
-    return direct | inherited
+    return set(granted.get(tenant.slug, set())) | inherited
+
+
+def roles_on(principal: Principal, tenant: Tenant) -> set[str]:
+    """The principal's effective roles on the tenant, inherited ones included."""
+    granted: dict[str, set[str]] = {}
+    for slug, role in principal.tenant_roles:
+        granted.setdefault(slug, set()).add(role)
+    return effective_roles(granted, tenant)
+
+
+def user_roles_on(user, tenant: Tenant) -> set[str]:
+    """The same for a signed-in person of the web pages, from their memberships."""
+    by_id = roles_of(user)
+    slugs = dict(Tenant.objects.filter(pk__in=by_id).values_list("pk", "slug"))
+    return effective_roles({slugs[pk]: roles for pk, roles in by_id.items()}, tenant)
 
 
 class TenantRoles(BearerAuth):
