@@ -46,20 +46,29 @@ class Open311Error(Exception):
         self.status, self.description = status, description
 
 
-def _xml(root: str, item: str, rows: list[dict[str, Any]]) -> bytes:
+# The element name of one entry of a list, as GeoReport v2's XML names them.
+ITEM = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute", "values": "value"}
+
+
+def _element(parent: ET.Element, tag: str, value: Any) -> None:
+    """`value` as XML below `parent`: dicts become child elements, lists repeat ITEM[tag]."""
+    node = ET.SubElement(parent, tag)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _element(node, key, item)
+    elif isinstance(value, list):
+        for item in value:
+            _element(node, ITEM.get(tag, "item"), item)
+    else:
+        node.text = _text(value)
+
+
+def _document(root: str, children: list[tuple[str, Any]], status: int = 200) -> HttpResponse:
     top = ET.Element(root)
-    for row in rows:
-        element = ET.SubElement(top, item)
-        for key, value in row.items():
-            child = ET.SubElement(element, key)
-            if isinstance(value, list):  # service attributes and their values
-                for entry in value:
-                    sub = ET.SubElement(child, key.rstrip("s") if key != "values" else "value")
-                    for k, v in entry.items():
-                        ET.SubElement(sub, k).text = _text(v)
-            else:
-                child.text = _text(value)
-    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+    for tag, value in children:
+        _element(top, tag, value)
+    body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+    return HttpResponse(body, content_type="text/xml; charset=utf-8", status=status)
 
 
 def _text(value: Any) -> str | None:
@@ -72,9 +81,7 @@ def _text(value: Any) -> str | None:
 
 def _respond(fmt: str, root: str, item: str, rows: list[dict[str, Any]], status=200):
     if fmt == "xml":
-        return HttpResponse(
-            _xml(root, item, rows), content_type="text/xml; charset=utf-8", status=status
-        )
+        return _document(root, [(item, row) for row in rows], status)
     return JsonResponse(rows, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
 
 
@@ -133,25 +140,12 @@ def discovery(request, fmt):
                 "url": base,
                 "changeset": "2026-11-26T00:00:00+01:00",
                 "type": "production",
-                "formats": "application/json,text/xml",
+                "formats": ["application/json", "text/xml"],
             }
         ],
     }
     if fmt == "xml":
-        top = ET.Element("discovery")
-        for key in ("changeset", "contact", "key_service"):
-            ET.SubElement(top, key).text = row[key]
-        endpoints = ET.SubElement(top, "endpoints")
-        for e in row["endpoints"]:
-            node = ET.SubElement(endpoints, "endpoint")
-            for key in ("specification", "url", "changeset", "type"):
-                ET.SubElement(node, key).text = e[key]
-            formats = ET.SubElement(node, "formats")
-            for f in e["formats"].split(","):
-                ET.SubElement(formats, "format").text = f
-        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
-        return HttpResponse(body, content_type="text/xml; charset=utf-8")
-    row["endpoints"][0]["formats"] = row["endpoints"][0]["formats"].split(",")
+        return _document("discovery", list(row.items()))
     return JsonResponse(row, json_dumps_params={"ensure_ascii": False})
 
 
@@ -213,15 +207,7 @@ def service_definition(request, fmt, code: str):
         )
     row = {"service_code": category.code, "attributes": attributes}
     if fmt == "xml":
-        top = ET.Element("service_definition")
-        ET.SubElement(top, "service_code").text = category.code
-        attrs = ET.SubElement(top, "attributes")
-        for a in attributes:
-            node = ET.SubElement(attrs, "attribute")
-            for k, v in a.items():
-                ET.SubElement(node, k).text = _text(v)
-        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
-        return HttpResponse(body, content_type="text/xml; charset=utf-8")
+        return _document("service_definition", list(row.items()))
     return JsonResponse(row, json_dumps_params={"ensure_ascii": False})
 
 
