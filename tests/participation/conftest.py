@@ -24,3 +24,15 @@ def categories(seeded):
 def address():
     """A client address of its own for each test, so rate-limit windows do not collide."""
     return f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+
+
+def post_report(client, address, fmt="json", **fields):
+    """An Open311 POST of a dumping report in Haldensleben; `fields` add to or override it."""
+    body = {
+        "service_code": "muell",
+        "lat": HALDENSLEBEN[0],
+        "long": HALDENSLEBEN[1],
+        "description": "Sperrmüll am Waldrand",
+        **fields,
+    }
+    return client.post(f"/open311/v2/requests.{fmt}", body, REMOTE_ADDR=address)

@@ -15,7 +15,7 @@ import pytest
 from hub.participation import services
 from hub.participation.models import Report, Status
 from hub.tenancy.context import system_context, tenant_context
-from tests.participation.conftest import HALDENSLEBEN
+from tests.participation.conftest import post_report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -51,16 +51,8 @@ def test_department_and_reporter_are_told(
             department_email=department
         )
     with django_capture_on_commit_callbacks(execute=True):
-        created = client.post(
-            "/open311/v2/requests.json",
-            {
-                "service_code": "muell",
-                "lat": HALDENSLEBEN[0],
-                "long": HALDENSLEBEN[1],
-                "description": "Altreifen am Parkplatz",
-                "email": reporter,
-            },
-            REMOTE_ADDR=address,
+        created = post_report(
+            client, address, description="Altreifen am Parkplatz", email=reporter
         ).json()[0]
     [incoming] = mails_to(smtp, department)
     assert (
@@ -90,16 +82,8 @@ def test_no_address_no_mail_and_a_dead_server_does_not_undo_the_report(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_PORT = 9  # nothing listens there
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/open311/v2/requests.json",
-            {
-                "service_code": "muell",
-                "lat": HALDENSLEBEN[0],
-                "long": HALDENSLEBEN[1],
-                "description": "Altreifen",
-                "email": "niemand@example.org",
-            },
-            REMOTE_ADDR=address,
+        response = post_report(
+            client, address, description="Altreifen", email="niemand@example.org"
         )
     assert response.status_code == 201
     with system_context():

@@ -12,7 +12,7 @@ from PIL import Image
 from hub.participation import services
 from hub.participation.models import Report, ReportPhoto, Status
 from hub.tenancy.context import system_context
-from tests.participation.conftest import HALDENSLEBEN
+from tests.participation.conftest import post_report
 
 pytestmark = pytest.mark.django_db
 GPS_IFD = 0x8825
@@ -38,17 +38,7 @@ def upload(name: str, data: bytes, kind="image/jpeg"):
 
 
 def create(client, address, *files):
-    return client.post(
-        "/open311/v2/requests.json",
-        {
-            "service_code": "muell",
-            "lat": HALDENSLEBEN[0],
-            "long": HALDENSLEBEN[1],
-            "description": "Sperrmüll am Waldrand",
-            "media": list(files),
-        },
-        REMOTE_ADDR=address,
-    )
+    return post_report(client, address, media=list(files))
 
 
 def stored_photos() -> list[ReportPhoto]:
