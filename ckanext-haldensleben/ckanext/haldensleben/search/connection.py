@@ -80,6 +80,18 @@ ALTER TABLE haldensleben_search
     ADD COLUMN IF NOT EXISTS labels text[]
         GENERATED ALWAYS AS (haldensleben_texts(doc -> 'permission_labels')) STORED;
 CREATE INDEX IF NOT EXISTS haldensleben_search_labels ON haldensleben_search USING gin (labels);
+-- What CKAN filters every query by, with what counting needs: hits and facets of the whole
+-- catalogue are read from this index alone (an index-only scan), not from the documents.
+-- Rows stay narrow: the documents, the words and the payload go to TOAST storage (uncompressed,
+-- cheap to read back), the facet and label arrays stay in the row. A filtered count then reads
+-- a few hundred kilobytes instead of every document (a fifth of the table's pages).
+ALTER TABLE haldensleben_search SET (toast_tuple_target = 512);
+ALTER TABLE haldensleben_search
+    ALTER COLUMN doc SET STORAGE EXTERNAL, ALTER COLUMN tsv SET STORAGE EXTERNAL,
+    ALTER COLUMN payload SET STORAGE EXTERNAL, ALTER COLUMN facets SET STORAGE MAIN,
+    ALTER COLUMN labels SET STORAGE MAIN;
+CREATE INDEX IF NOT EXISTS haldensleben_search_counting
+    ON haldensleben_search (state, capacity) INCLUDE (facets, labels);
 -- Bumped by every write to the index, in the writer's transaction: facet counts computed at
 -- one version stay valid until the next committed write (the cache in PostgresSearch).
 CREATE TABLE IF NOT EXISTS haldensleben_search_version (
@@ -88,7 +100,7 @@ CREATE TABLE IF NOT EXISTS haldensleben_search_version (
 INSERT INTO haldensleben_search_version DEFAULT VALUES ON CONFLICT DO NOTHING;
 """
 BUMP = "UPDATE haldensleben_search_version SET version = version + 1"
-FACET_CACHE_SIZE = 512
+COUNT_CACHE_SIZE = 512
 FAST_FACETS = FACET_FIELDS
 # The two serialised copies of the dataset CKAN puts into each index document are three
 # quarters of its size. Filters and facets never read them, so they live in their own column:
@@ -103,8 +115,9 @@ SORTABLE = {
     "name": "name",
 }
 _ready = False
-# Facet counts per (index version, query): like Solr's filter cache, invalidated by any write.
-_facet_cache: OrderedDict[tuple, dict[str, list[tuple[str, int]]]] = OrderedDict()
+# Hits and facet counts per (index version, query): like Solr's filter cache, invalidated by
+# any write.
+_count_cache: OrderedDict[tuple, tuple[int, dict[str, list[tuple[str, int]]]]] = OrderedDict()
 
 
 class SearchBackendError(pysolr.SolrError):
@@ -276,33 +289,57 @@ class PostgresSearch:
         kwargs: dict[str, Any],
     ) -> Results:
         (order, order_params), (rows, start) = ordering, page
-        # WHERE and ORDER BY come from syntax.py and _order(); values are bound parameters.
-        count_sql = f"SELECT count(*) FROM haldensleben_search WHERE {where.text}"  # noqa: S608
-        cursor.execute(count_sql, where.params)
-        hits = cursor.fetchone()[0]
+        hits, facets = self._counts(cursor, where, kwargs)
         # The page's keys first (narrow rows, sorted), then only those documents: sorting the
         # full documents would unpack every matching one.
+        # WHERE and ORDER BY come from syntax.py and _order(); values are bound parameters.
         cursor.execute(
             f"SELECT index_id FROM haldensleben_search WHERE {where.text} "  # noqa: S608
             f"ORDER BY {order} LIMIT %s OFFSET %s",
             [*where.params, *order_params, rows, start],
         )
         keys = [row[0] for row in cursor.fetchall()]
-        cursor.execute(
-            "SELECT index_id, doc || payload FROM haldensleben_search WHERE index_id = ANY(%s)",
-            [keys],
-        )
-        found = dict(cursor.fetchall())
-        docs = [self._fields(found[key], kwargs.get("fl")) for key in keys if key in found]
-        facets = self._facets(where, kwargs)
+        docs = self._documents(cursor, keys, kwargs.get("fl"))
         return Results(docs=docs, hits=hits, facets={"facet_fields": facets})
 
     @staticmethod
-    def _fields(doc: dict[str, Any], fl: str | None) -> dict[str, Any]:
-        if not fl or fl.strip() == "*":
-            return doc
-        wanted = [f for f in re.split(r"[\s,]+", fl) if f and f != "score"]
-        return {f: doc[f] for f in wanted if f in doc}
+    def _documents(cursor, keys: list[str], fl: str | None) -> list[dict[str, Any]]:
+        """The documents of `keys`, in that order, with the fields of `fl` only.
+
+        CKAN asks for `id validated_data_dict`: that copy is read as the text CKAN stored (and
+        parses itself), never as JSON the driver would parse first, and the other copy not at all.
+        """
+        if not keys:
+            return []
+        wanted = [f for f in re.split(r"[\s,]+", fl or "*") if f and f != "score"]
+        if "*" in wanted:
+            cursor.execute(
+                "SELECT index_id, doc || payload FROM haldensleben_search WHERE index_id = ANY(%s)",
+                [keys],
+            )
+            found = dict(cursor.fetchall())
+            return [found[key] for key in keys if key in found]
+        # One bound field name per column: (name, value) pairs, NULL where the field is absent.
+        columns = ", ".join(
+            "CASE WHEN payload ? %s THEN payload ->> %s END" if name in PAYLOAD else "doc -> %s"
+            for name in wanted
+        )
+        params = [p for name in wanted for p in ((name, name) if name in PAYLOAD else (name,))]
+        cursor.execute(
+            f"SELECT index_id, {columns} FROM haldensleben_search "  # noqa: S608 - names bound
+            "WHERE index_id = ANY(%s)",
+            [*params, keys],
+        )
+        found = {row[0]: row[1:] for row in cursor.fetchall()}
+        return [
+            {
+                name: value
+                for name, value in zip(wanted, found[key], strict=True)
+                if value is not None
+            }
+            for key in keys
+            if key in found
+        ]
 
     @staticmethod
     def _order(sort: str | None, rank: str, rank_params: list) -> tuple[str, list]:
@@ -332,20 +369,21 @@ class PostgresSearch:
         parts.append("index_id")  # a stable order for paging
         return ", ".join(parts), params
 
-    def _facets(self, where: Sql, kwargs: dict[str, Any]) -> dict[str, list]:
-        """All requested facets in one pass over the matching datasets."""
-        if str(kwargs.get("facet", "true")).lower() != "true":
-            return {}
-        fields = kwargs.get("facet.field") or []
-        fields = [fields] if isinstance(fields, str) else list(fields)
-        if not fields:
-            return {}
+    def _counts(self, cursor, where: Sql, kwargs: dict[str, Any]) -> tuple[int, dict[str, list]]:
+        """(number of hits, the requested facets): one pass over the matching datasets.
+
+        Both are kept per index version, like Solr's caches: the catalogue page and the common
+        filters are counted once per write to the index, not once per request.
+        """
+        fields: list[str] = []
+        if str(kwargs.get("facet", "true")).lower() == "true":
+            fields = kwargs.get("facet.field") or []
+            fields = [fields] if isinstance(fields, str) else list(fields)
         limit = int(kwargs.get("facet.limit", 50))
         mincount = int(kwargs.get("facet.mincount", 1))
         for name in fields:
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,99}", name):
                 raise SearchBackendError(f"Invalid facet field {name!r}")
-        cursor = _cursor()
         # The version as this transaction sees it; a transaction that wrote to the index itself
         # (its own uncommitted version) neither reads nor fills the cache.
         cursor.execute(
@@ -353,43 +391,58 @@ class PostgresSearch:
         )
         version, clean = cursor.fetchone()
         key = (version, where.text, tuple(map(str, where.params)), tuple(fields), mincount)
-        counted = _facet_cache.get(key) if clean else None
-        if counted is None:
-            counted = self._count_facets(cursor, where, fields, mincount)
+        cached = _count_cache.get(key) if clean else None
+        if cached is None:
+            cached = self._count(cursor, where, fields, mincount)
             if clean:
-                _facet_cache[key] = counted
-                while len(_facet_cache) > FACET_CACHE_SIZE:
-                    _facet_cache.popitem(last=False)
+                _count_cache[key] = cached
+                while len(_count_cache) > COUNT_CACHE_SIZE:
+                    _count_cache.popitem(last=False)
         else:
-            _facet_cache.move_to_end(key)
+            _count_cache.move_to_end(key)
+        hits, counted = cached
         facets = {}
         for name, pairs in counted.items():
             ranked = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
             if limit >= 0:
                 ranked = ranked[:limit]
             facets[name] = [item for pair in ranked for item in pair]
-        return facets
+        return hits, facets
 
-    def _count_facets(
+    def _count(
         self, cursor, where: Sql, fields: list[str], mincount: int
-    ) -> dict[str, list[tuple[str, int]]]:
+    ) -> tuple[int, dict[str, list[tuple[str, int]]]]:
         counted: dict[str, list[tuple[str, int]]] = {name: [] for name in fields}
         fast = [name for name in fields if name in FAST_FACETS]
         slow = [name for name in fields if name not in FAST_FACETS]
-        if fast:
-            # As in search(): the clauses are syntax.py's, values are bound parameters.
+        # As in search(): the clauses are syntax.py's, values are bound parameters.
+        if not fast:
             cursor.execute(
-                "SELECT x, count(*) FROM haldensleben_search, unnest(facets) AS x "  # noqa: S608
-                f"WHERE ({where.text}) GROUP BY x HAVING count(*) >= %s",
+                f"SELECT count(*) FROM haldensleben_search WHERE {where.text}",  # noqa: S608
+                where.params,
+            )
+            hits = cursor.fetchone()[0]
+        else:
+            # The matching rows once: each row's facet values and an empty one, whose count is
+            # the number of hits (no facet value is empty). Unnested in the select list, which
+            # PostgreSQL runs twice as fast as a lateral join.
+            cursor.execute(
+                "SELECT x, count(*) FROM (SELECT unnest(array_append(facets, '')) AS x "  # noqa: S608
+                f"FROM haldensleben_search WHERE {where.text}) AS hit "
+                "GROUP BY x HAVING count(*) >= %s OR x = ''",
                 [*where.params, mincount],
             )
+            hits = 0
             for entry, count in cursor.fetchall():
+                if entry == "":
+                    hits = count
+                    continue
                 name, _, value = entry.partition("\x1f")
                 if name in counted and name in FAST_FACETS:
                     counted[name].append((value, count))
         if slow:
             self._slow_facets(cursor, where, slow, mincount, counted)
-        return counted
+        return hits, counted
 
     @staticmethod
     def _slow_facets(cursor, where: Sql, fields: list[str], mincount: int, counted) -> None:
