@@ -124,6 +124,33 @@ SETTINGS: tuple[Setting, ...] = (
         "90",
         "days after closing when a report's personal data is removed",
     ),
+    Setting(
+        "HUB_OGC_PUBLISHER",
+        str,
+        "mapserver",
+        "who serves the OGC layers: mapserver (local stack) or geoserver (REST API)",
+    ),
+    Setting("HUB_OGC_URL", str, "http://localhost:8081", "the OGC server's URL as clients see it"),
+    Setting("HUB_OGC_PORT", int, "8081", "port of the local MapServer gateway (`hub mapserver`)"),
+    Setting(
+        "HUB_OGC_DB_USER", str, "hub_ogc", "read-only role the OGC server reads the layers with"
+    ),
+    Setting("HUB_OGC_DB_PASSWORD", str, "", "password of that role", secret=True),
+    Setting("HUB_MAPSERV", str, "/usr/lib/cgi-bin/mapserv", "MapServer's CGI program (Debian)"),
+    Setting(
+        "HUB_MAPSERVER_DIR", str, "", "folder of the mapfiles (default: <HUB_STATE_DIR>/mapserver)"
+    ),
+    Setting(
+        "HUB_GEOSERVER_URL", str, "", "GeoServer's base URL, e.g. https://geo.example/geoserver"
+    ),
+    Setting("HUB_GEOSERVER_USER", str, "admin", "GeoServer REST user"),
+    Setting("HUB_GEOSERVER_PASSWORD", str, "", "its password", secret=True),
+    Setting(
+        "HUB_GEOSERVER_DB_HOST",
+        str,
+        "",
+        "PostgreSQL host as GeoServer reaches it (default: HUB_DB_HOST)",
+    ),
     Setting("HUB_HEALTH_TIMEOUT", float, "2.0", "seconds each /healthz probe may take"),
     Setting("HUB_API_RATE_LIMIT", int, "600", "API requests per minute of a client or person"),
     Setting("HUB_API_CLIENTS_PER_PERSON", int, "5", "active API clients one person may hold"),

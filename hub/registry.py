@@ -42,11 +42,38 @@ class PublicDataset:
     attribution: str = ""
 
 
+@dataclass(frozen=True)
+class OgcLayer:
+    """A layer the OGC server publishes for every tenant (WMS, WFS, OGC API Features).
+
+    `view` is a view in the `ogc` schema with a `tenant` column (the slug), an integer `id`,
+    the geometry `geom` (EPSG:4326) and only public columns: the OGC server's database role may
+    read nothing else. `classes` colour the map by the value of `class_item`.
+    """
+
+    name: str
+    title: str
+    title_en: str
+    view: str
+    geometry: str  # "POINT" | "POLYGON"
+    fields: tuple[str, ...]
+    abstract: str = ""
+    class_item: str = ""
+    classes: tuple[tuple[str, str, str], ...] = ()  # (value, label, "#rrggbb")
+    color: str = "#1f5fa8"
+
+
 @dataclass
 class Registry:
     api_routers: list[tuple[str, Router]] = field(default_factory=list)
     api_errors: list[tuple[type[Exception], Callable]] = field(default_factory=list)
     public_datasets: list[Callable[[], Iterable[PublicDataset]]] = field(default_factory=list)
+    ogc_layers: list[OgcLayer] = field(default_factory=list)
+
+    def add_ogc_layer(self, layer: OgcLayer) -> None:
+        if any(existing.name == layer.name for existing in self.ogc_layers):
+            raise ValueError(f"the OGC layer {layer.name!r} is registered twice")
+        self.ogc_layers.append(layer)
 
     def add_public_datasets(self, provider: Callable[[], Iterable[PublicDataset]]) -> None:
         """An app's function that lists its public data sets now (called at every publish)."""

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Django settings. Every value comes from hub.config.configure(); nothing is read here directly."""
 
+from pathlib import Path
+
 from django.utils.translation import gettext_lazy as _
 
 from hub.config import ROOT, configure
@@ -28,6 +30,7 @@ INSTALLED_APPS = [
     "hub.catalog",
     "hub.opendata",
     "hub.participation",
+    "hub.geo",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +201,19 @@ OIDC_TIMEOUT = 10
 OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 300
 OIDC_EXEMPT_URLS = ["healthz", "/api/", "/static/"]
 HUB_CKAN_URL = CONFIG["HUB_CKAN_URL"].rstrip("/")
+HUB_OGC = {
+    "publisher": CONFIG["HUB_OGC_PUBLISHER"],
+    "url": CONFIG["HUB_OGC_URL"].rstrip("/"),
+    "port": CONFIG["HUB_OGC_PORT"],
+    "db_user": CONFIG["HUB_OGC_DB_USER"],
+    "db_password": CONFIG["HUB_OGC_DB_PASSWORD"],
+    "mapserv": CONFIG["HUB_MAPSERV"],
+    "mapserver_dir": Path(CONFIG["HUB_MAPSERVER_DIR"] or STATE_DIR / "mapserver"),
+    "geoserver_url": CONFIG["HUB_GEOSERVER_URL"].rstrip("/"),
+    "geoserver_user": CONFIG["HUB_GEOSERVER_USER"],
+    "geoserver_password": CONFIG["HUB_GEOSERVER_PASSWORD"],
+    "geoserver_db_host": CONFIG["HUB_GEOSERVER_DB_HOST"] or CONFIG["HUB_DB_HOST"],
+}
 HUB_TENANTS_DIR = CONFIG["HUB_TENANTS_DIR"]
 HUB_DATA_DIR = CONFIG["HUB_DATA_DIR"]
 HUB_HEALTH_TIMEOUT = CONFIG["HUB_HEALTH_TIMEOUT"]

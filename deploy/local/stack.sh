@@ -27,6 +27,7 @@ KC_MGMT_PORT="${HUB_KEYCLOAK_MGMT_PORT:-9000}"
 WEB_PORT="${HUB_WEB_PORT:-8000}"
 CKAN_PORT="${HUB_CKAN_PORT:-5000}"
 SMTP_PORT="${HUB_SMTP_PORT:-1025}"
+OGC_PORT="${HUB_OGC_PORT:-8081}"
 CKAN_VENV="$STATE/ckan/venv"
 CKAN_INI="$STATE/ckan/ckan.ini"
 KC_VERSION="${HUB_KEYCLOAK_VERSION:-26.5.6}"
@@ -34,7 +35,7 @@ PG_BIN="/usr/lib/postgresql/15/bin"
 KC_HOME="$DIST/keycloak-$KC_VERSION"
 
 # Start order; `down` stops in reverse.
-SERVICES=(postgresql redis mosquitto mail keycloak ckan web worker beat)
+SERVICES=(postgresql redis mosquitto mail keycloak ckan web mapserver worker beat)
 
 APT_PACKAGES=(
   postgresql-15 postgresql-15-postgis-3 postgresql-contrib
@@ -42,6 +43,7 @@ APT_PACKAGES=(
   openjdk-17-jre-headless maven
   gdal-bin binutils libproj25 gettext
   python3 python3-venv python3-dev build-essential libpq-dev libmagic1 curl ca-certificates
+  cgi-mapserver chromium
 )
 
 say()  { printf '\033[1m==>\033[0m %s\n' "$*"; }
@@ -162,7 +164,7 @@ ensure_secrets() {
   local key
   for key in HUB_OIDC_CLIENT_SECRET HUB_CKAN_CLIENT_SECRET HUB_OGC_CLIENT_SECRET \
              HUB_IDP_HOHE_BOERDE_SECRET CKAN_DB_PASSWORD CKAN_DATASTORE_RO_PASSWORD \
-             CKAN_SECRET_KEY CKAN_SYSADMIN_PASSWORD; do
+             CKAN_SECRET_KEY CKAN_SYSADMIN_PASSWORD HUB_OGC_DB_PASSWORD; do
     grep -q "^$key=" "$f" || echo "$key=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')" >> "$f"
   done
   # shellcheck disable=SC1090
@@ -196,6 +198,9 @@ HUB_IDP_HOHE_BOERDE_SECRET=$HUB_IDP_HOHE_BOERDE_SECRET
 HUB_PUBLIC_URL=http://localhost:$WEB_PORT
 HUB_CKAN_URL=http://localhost:$CKAN_PORT
 HUB_CKAN_API_TOKEN=${HUB_CKAN_API_TOKEN:-}
+HUB_OGC_URL=http://localhost:$OGC_PORT
+HUB_OGC_PORT=$OGC_PORT
+HUB_OGC_DB_PASSWORD=$HUB_OGC_DB_PASSWORD
 EOF
   umask 022
 }
@@ -255,6 +260,7 @@ health_keycloak()   { curl -fsS -m 3 "http://127.0.0.1:$KC_MGMT_PORT/health/read
 health_web()        { curl -fsS -m 5 "http://127.0.0.1:$WEB_PORT/healthz" > /dev/null; }
 health_worker()     { hub_env "$VENV/bin/celery" -A hub inspect ping --timeout 3 -d "hub-worker@$(hostname)" > /dev/null; }
 health_beat()       { alive beat; }
+health_mapserver()  { curl -fsS -m 5 -o /dev/null "http://127.0.0.1:$OGC_PORT/"; }
 health_mail()       { "$VENV/bin/python" -c "import smtplib; smtplib.SMTP('127.0.0.1', $SMTP_PORT, timeout=3).quit()" 2> /dev/null; }
 
 hub_env() { HUB_ENV_FILE="$STATE/hub.env" "$@"; }
@@ -306,6 +312,12 @@ DO \$\$ BEGIN
 END \$\$;
 ALTER ROLE hub PASSWORD '$HUB_DB_PASSWORD' NOSUPERUSER NOBYPASSRLS;
 ALTER ROLE keycloak PASSWORD '$KEYCLOAK_DB_PASSWORD';
+-- MapServer reads the public layers (schema ogc) with this role; the hub's migrations grant it
+-- exactly those views and columns.
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hub_ogc') THEN CREATE ROLE hub_ogc LOGIN; END IF;
+END \$\$;
+ALTER ROLE hub_ogc PASSWORD '$HUB_OGC_DB_PASSWORD' NOSUPERUSER NOBYPASSRLS NOCREATEDB;
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ckan') THEN CREATE ROLE ckan LOGIN; END IF;
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'datastore_ro') THEN CREATE ROLE datastore_ro LOGIN; END IF;
@@ -453,6 +465,14 @@ start_web() {
   wait_for web 60 curl -s -m 3 -o /dev/null "http://127.0.0.1:$WEB_PORT/healthz"
 }
 
+start_mapserver() {
+  if alive mapserver; then info "mapserver: running"; return; fi
+  port_busy "$OGC_PORT" && die "port $OGC_PORT is taken by another program; set HUB_OGC_PORT"
+  say "Starting MapServer (WMS, WFS, OGC API Features) on :$OGC_PORT"
+  launch mapserver env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/hub" mapserver --port "$OGC_PORT"
+  wait_for mapserver 30 health_mapserver
+}
+
 start_mail() {
   if alive mail; then info "mail: running"; return; fi
   port_busy "$SMTP_PORT" && die "port $SMTP_PORT is taken by another program; set HUB_SMTP_PORT"
@@ -570,6 +590,8 @@ $(printf '\033[1m')Regional Data Hub — local stack is up$(printf '\033[0m') ($
   CKAN (open data)        http://localhost:$CKAN_PORT/  (API /api/3/action/, DCAT /catalog.ttl)
   Report a problem        http://localhost:$WEB_PORT/t/haldensleben/melden/  (list: /t/<slug>/meldungen/)
   Open311 GeoReport v2    http://localhost:$WEB_PORT/open311/v2/discovery.json
+  OGC services (MapServer) http://localhost:$OGC_PORT/<slug>/?SERVICE=WMS&REQUEST=GetCapabilities
+                          http://localhost:$OGC_PORT/<slug>/ogcapi/collections/meldungen/items
   Mails (SMTP sink :$SMTP_PORT)  $STATE/mail/*.eml
   PostgreSQL              127.0.0.1:$PG_PORT (databases hub, keycloak)
   Redis                   127.0.0.1:$REDIS_PORT

@@ -2,7 +2,7 @@
 """Reconcile tenants/*.yaml with every target system.
 
 `plan()` validates the files and asks each target for its diff; `apply()` carries a plan out.
-Targets: the hub's database today; Keycloak, CKAN and the OGC server join as they land.
+Targets: the hub's database, Keycloak, CKAN and the OGC server (MapServer or GeoServer).
 """
 
 from __future__ import annotations
@@ -20,19 +20,21 @@ from tenants.spec import DesiredTenant, load_tenants
 __all__ = ["Change", "Diff", "Plan", "Target", "apply", "desired_tenants", "plan", "targets"]
 
 
-TARGET_NAMES = ("hub", "keycloak", "ckan")
+TARGET_NAMES = ("hub", "keycloak", "ckan", "ogc")
 
 
 def targets(only: Iterable[str] | None = None) -> list[Target]:
     """The reconcile targets, in order; `only` picks some by name."""
     from tenants.reconcile.ckan import CkanTarget
     from tenants.reconcile.keycloak import KeycloakTarget
+    from tenants.reconcile.ogc import OgcTarget
 
     chosen = set(TARGET_NAMES if only is None else only)
     unknown = chosen - set(TARGET_NAMES)
     if unknown:
         raise ValueError(f"unknown target(s) {sorted(unknown)}; known: {', '.join(TARGET_NAMES)}")
-    return [t for t in (HubTarget(), KeycloakTarget(), CkanTarget()) if t.name in chosen]
+    every = (HubTarget(), KeycloakTarget(), CkanTarget(), OgcTarget())
+    return [t for t in every if t.name in chosen]
 
 
 def desired_tenants(folder: Path | None = None) -> list[DesiredTenant]:
