@@ -8,6 +8,7 @@ from typing import Protocol
 from django.conf import settings
 
 from hub.geo.mapserver import Workspace
+from hub.registry import Resource
 
 
 class Publisher(Protocol):
@@ -43,3 +44,28 @@ def workspace(slug: str, title: str, boundary) -> Workspace:
     """The workspace of a tenant with its area (a GEOS geometry in EPSG:4326)."""
     minx, miny, maxx, maxy = boundary.extent
     return Workspace(slug=slug, title=title, extent=(minx, miny, maxx, maxy))
+
+
+def ogc_resources(slug: str, layer: str) -> tuple[Resource, ...]:
+    """Catalogue resources pointing at a tenant's OGC services for one layer."""
+    ogc = settings.HUB_OGC
+    if ogc["publisher"] == "geoserver":
+        base = f"{ogc['geoserver_url']}/{slug}"
+        wms, wfs = f"{base}/wms?", f"{base}/wfs?"
+        features = f"{ogc['geoserver_url']}/ogc/features/v1/collections/{slug}:{layer}"
+    else:
+        wms = wfs = f"{ogc['url']}/{slug}/?"
+        features = f"{ogc['url']}/{slug}/ogcapi/collections/{layer}"
+    return (
+        Resource(
+            name=f"Kartendienst (WMS), Ebene {layer}",
+            url=f"{wms}SERVICE=WMS&REQUEST=GetCapabilities",
+            format="WMS",
+        ),
+        Resource(
+            name=f"Downloaddienst (WFS), Ebene {layer}",
+            url=f"{wfs}SERVICE=WFS&REQUEST=GetCapabilities",
+            format="WFS",
+        ),
+        Resource(name=f"OGC API Features, Sammlung {layer}", url=features, format="OGC API"),
+    )

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from hub.exports import csv_response, geojson_response, point_feature
+from hub.geo.publishers import ogc_resources
 from hub.participation.models import OPEN, PUBLIC, Report
 from hub.participation.services import participating_tenants
 from hub.registry import PublicDataset, Resource
@@ -104,5 +105,6 @@ def public_datasets() -> Iterator[PublicDataset]:
             resources=(
                 Resource(name="Meldungen (CSV)", url=f"{base}.csv", format="CSV"),
                 Resource(name="Meldungen (GeoJSON)", url=f"{base}.geojson", format="GeoJSON"),
+                *ogc_resources(tenant.slug, "meldungen"),
             ),
         )
