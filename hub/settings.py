@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "hub.catalog",
     "hub.opendata",
     "hub.participation",
+    "hub.consultations",
     "hub.geo",
 ]
 

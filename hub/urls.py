@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("open311/v2/", include("hub.participation.urls")),
     path("", include("hub.participation.web_urls")),
+    path("", include("hub.consultations.web_urls")),
     path("", include("hub.tenancy.urls")),
 ]

@@ -573,6 +573,7 @@ cmd_seed() {
   hub tenants apply | tail -1
   hub demo_users
   hub participation seed | tail -1
+  hub consultations seed | tail -1
   hub catalog publish | tail -1
 }
 
@@ -589,6 +590,7 @@ $(printf '\033[1m')Regional Data Hub — local stack is up$(printf '\033[0m') ($
   Keycloak admin console  http://localhost:$KC_PORT/admin/
   CKAN (open data)        http://localhost:$CKAN_PORT/  (API /api/3/action/, DCAT /catalog.ttl)
   Report a problem        http://localhost:$WEB_PORT/t/haldensleben/melden/  (list: /t/<slug>/meldungen/)
+  Consultation (demo)     http://localhost:$WEB_PORT/t/haldensleben/beteiligung/marktplatz/
   Open311 GeoReport v2    http://localhost:$WEB_PORT/open311/v2/discovery.json
   OGC services (MapServer) http://localhost:$OGC_PORT/<slug>/?SERVICE=WMS&REQUEST=GetCapabilities
                           http://localhost:$OGC_PORT/<slug>/ogcapi/collections/meldungen/items

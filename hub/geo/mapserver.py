@@ -70,7 +70,8 @@ def _connection() -> str:
     )
 
 
-def _layer(layer: OgcLayer, slug: str) -> str:
+def _layer(layer: OgcLayer, workspace: Workspace) -> str:
+    slug = workspace.slug
     columns = ", ".join(["id", *[f for f in layer.fields if f != "id"], "geom"])
     # MapServer's DATA syntax. The slug is checked against SLUG before it gets here; view and
     # columns come from the registry.
@@ -104,6 +105,8 @@ def _layer(layer: OgcLayer, slug: str) -> str:
     CONNECTION {_text(_connection())}
     DATA {_text(data)}
     PROJECTION "init=epsg:4326" END
+    # The tenant's area: an empty layer has no extent of its own, and OGC API needs one.
+    EXTENT {" ".join(f"{v:.6f}" for v in workspace.extent)}
     TEMPLATE "abfragbar"  # any template makes the layer answer GetFeatureInfo
     METADATA
       "ows_title" {_text(layer.title)}
@@ -127,7 +130,7 @@ def mapfile(workspace: Workspace) -> str:
         raise ValueError(f"not a tenant slug: {workspace.slug!r}")
     minx, miny, maxx, maxy = workspace.extent
     url = service_url(workspace.slug)
-    layers = "".join(_layer(layer, workspace.slug) for layer in registry.ogc_layers)
+    layers = "".join(_layer(layer, workspace) for layer in registry.ogc_layers)
     return f"""# Written by the hub (hub.geo.mapserver) for tenant {workspace.slug}. Do not edit.
 MAP
   NAME {_text(workspace.slug)}

@@ -216,3 +216,50 @@ def test_the_stack_serves_every_seed_tenant():
         assert f"/{slug}/" in index.text
     wms = WebMapService(f"{settings.HUB_OGC['url']}/haldensleben/", version="1.3.0")
     assert "meldungen" in wms.contents
+
+
+def test_published_proposals_are_a_layer_too(ogc, consultation, people):
+    """Consultation proposals: only published ones, never their author, in the tenant's
+    service only."""
+    from django.contrib.gis.geos import Point
+
+    from hub.consultations import services as consultations
+    from hub.consultations.models import Moderation
+
+    with system_context():
+        shown = consultations.propose(
+            consultation,
+            people["erika"],
+            title="Bänke",
+            text="Mehr Bänke",
+            location=Point(11.41, 52.29),
+        )
+        consultations.moderate(shown, Moderation.PUBLISHED)
+        consultations.support(shown, people["max"])
+        hidden = consultations.propose(
+            consultation, people["max"], title="Ungeprüft", text="x", location=Point(11.41, 52.29)
+        )
+    items = Features(f"{ogc}/haldensleben/ogcapi/").collection_items("vorschlaege")
+    assert [f["properties"]["id"] for f in items["features"]] == [shown.pk]
+    properties = items["features"][0]["properties"]
+    assert properties["titel"] == "Bänke"
+    assert properties["unterstuetzungen"] == 1
+    assert properties["verfahren"] == "Neugestaltung des Marktplatzes"
+    assert "erika" not in str(items)
+    assert "Ungeprüft" not in str(items)
+    assert hidden.pk != shown.pk
+    other = Features(f"{ogc}/hohe-boerde/ogcapi/").collection_items("vorschlaege")
+    assert other["features"] == []
+    db = settings.DATABASES["default"]
+    with psycopg.connect(
+        host=db["HOST"],
+        port=db["PORT"],
+        dbname=db["NAME"],
+        user=settings.HUB_OGC["db_user"],
+        password=settings.HUB_OGC["db_password"],
+        autocommit=True,
+    ) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT author_id FROM consultations_proposal")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT user_id FROM consultations_support")
