@@ -264,6 +264,8 @@ class Gateway(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
+            # The unread body must not be taken for the next request: close the connection.
+            self.close_connection = True
             self._plain(413, f"Anfrage zu groß (höchstens {MAX_BODY} Bytes).")
             return
         self._handle(self.rfile.read(length))
@@ -324,6 +326,8 @@ class Gateway(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
 

@@ -55,8 +55,28 @@ def tenant_home(request, slug: str):
             "children": [c for c in tenant.children.all() if c.is_active],
             "area_km2": area_km2,
             "map": _map_config(),
+            "ogc": _ogc_services(tenant),
         },
     )
+
+
+def _ogc_services(tenant) -> dict | None:
+    """The tenant's OGC services (one per tenant with an area) and their layers."""
+    if tenant.boundary is None:
+        return None
+    from hub.geo.publishers import ogc_resources
+    from hub.registry import registry
+
+    layers = [
+        {
+            "name": layer.name,
+            "title": layer.title,
+            "resources": ogc_resources(tenant.slug, layer.name),
+        }
+        for layer in registry.ogc_layers
+    ]
+    wms = layers[0]["resources"][0].url.split("SERVICE=")[0] if layers else ""
+    return {"wms": wms, "layers": layers}
 
 
 # Emblem colours per kind: white text on each has a contrast ratio above 7:1 (WCAG AAA).

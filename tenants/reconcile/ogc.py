@@ -26,10 +26,17 @@ class OgcTarget:
         return self._server
 
     def plan(self, desired: list[DesiredTenant]) -> Diff:
+        # The area the hub holds for each tenant: a network's is the union of its members', an
+        # imported finer boundary wins over the file's (the hub target's own rules).
+        from hub.tenancy.models import Tenant
+        from tenants.reconcile.hub import HubTarget
+
+        existing = {t.slug: t for t in Tenant.objects.prefetch_related("parents")}
+        values = HubTarget()._desired_values(desired, existing)
         wanted = {
-            t.spec.slug: workspace(t.spec.slug, t.spec.name, t.boundary)
-            for t in desired
-            if t.boundary is not None
+            slug: workspace(slug, value["name"], value["boundary"])
+            for slug, value in values.items()
+            if value["boundary"] is not None
         }
         current = self.server.published()
         diff = Diff(desired={"ogc": wanted})

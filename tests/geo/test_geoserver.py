@@ -22,6 +22,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from hub.geo.geoserver import GeoServerError, GeoServerPublisher
 from hub.geo.publishers import workspace
 from hub.registry import registry
+from tenants import reconcile
 from tenants.reconcile.ogc import OgcTarget
 
 USER, PASSWORD = "admin", "geoserver"
@@ -179,27 +180,22 @@ def test_publishing_again_updates_in_place(geoserver):
     ]
 
 
+@pytest.mark.django_db
 def test_the_reconcile_target_plans_creates_and_withdraws(geoserver):
     url, fake = geoserver
     target = OgcTarget(GeoServerPublisher(url, USER, PASSWORD))
+    seed = {d.spec.slug: d for d in reconcile.desired_tenants()}
+    two = [seed["haldensleben"], seed["barleben"]]
 
-    class Spec:
-        def __init__(self, slug):
-            self.slug, self.name = slug, slug.title()
-
-    class Desired:
-        def __init__(self, slug):
-            self.spec, self.boundary = Spec(slug), area()
-
-    plan = target.plan([Desired("haldensleben"), Desired("barleben")])
+    plan = target.plan(two)
     assert sorted((c.action, c.slug) for c in plan.changes) == [
         ("create", "workspace barleben"),
         ("create", "workspace haldensleben"),
     ]
     target.apply(plan, actor="test")
-    assert not target.plan([Desired("haldensleben"), Desired("barleben")])
+    assert not target.plan(two)
     fake.state["fremd"] = {}  # somebody else's workspace: never touched
-    plan = target.plan([Desired("haldensleben")])
+    plan = target.plan([seed["haldensleben"]])
     assert [(c.action, c.slug) for c in plan.changes] == [("deactivate", "workspace barleben")]
     target.apply(plan, actor="test")
     assert set(fake.state) == {"haldensleben", "fremd"}

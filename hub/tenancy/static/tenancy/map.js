@@ -34,4 +34,15 @@
     }).addTo(map);
     if (features.length) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); }
   });
+  // The tenant's public layers from its OGC server (WMS), switchable; listed as links below.
+  if (el.dataset.wms) {
+    var overlays = {};
+    el.dataset.wmsLayers.split(",").forEach(function (entry) {
+      var parts = entry.split("|");
+      overlays[parts[1]] = L.tileLayer.wms(el.dataset.wms, {
+        layers: parts[0], format: "image/png", transparent: true, version: "1.3.0"
+      }).addTo(map);
+    });
+    L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+  }
 }());
