@@ -572,6 +572,7 @@ cmd_seed() {
   hub demo_directory
   hub tenants apply | tail -1
   hub demo_users
+  hub addresses seed | tail -1
   hub participation seed | tail -1
   hub consultations seed | tail -1
   hub catalog publish | tail -1

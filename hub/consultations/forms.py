@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hub.consultations import services
 from hub.consultations.models import Moderation, Phase
+from hub.geo.addresses import resolve as resolve_address
 
 
 class ProposalForm(forms.Form):
@@ -23,7 +24,12 @@ class ProposalForm(forms.Form):
     lon = forms.FloatField(label=_("Längengrad"), required=False, min_value=-180, max_value=180)
     near_stop = forms.ChoiceField(label=_("… oder in der Nähe der Haltestelle"), required=False)
     place = forms.CharField(
-        label=_("Ortsbeschreibung (z. B. Ecke, Gebäude)"), max_length=200, required=False
+        label=_("Adresse oder Ortsbeschreibung"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Ohne Karte und Haltestelle: eine Adresse, z. B. Bahnhofstraße 1, Haldensleben"
+        ),
     )
 
     def __init__(self, *args, stops, **kwargs):
@@ -43,10 +49,26 @@ class ProposalForm(forms.Form):
             data["lat"], data["lon"] = chosen.lat, chosen.lon
             if not data.get("place"):
                 data["place"] = _("Haltestelle %s") % chosen.properties["name"]
+        place = (data.get("place") or "").strip()
+        if data.get("lat") is None and place:
+            found = resolve_address(place, stops=self.stops.values())
+            if found is None:
+                self.add_error(
+                    "place",
+                    _(
+                        "Diese Adresse kennen wir nicht. Bitte den Ort auf der Karte antippen, "
+                        "Koordinaten eingeben oder eine Haltestelle in der Nähe wählen."
+                    ),
+                )
+                return data
+            data["lat"], data["lon"] = found.point.y, found.point.x
         if data.get("lat") is None:
             self.add_error(
                 "near_stop",
-                _("Bitte den Ort auf der Karte antippen oder eine Haltestelle in der Nähe wählen."),
+                _(
+                    "Bitte den Ort auf der Karte antippen, eine Adresse eingeben oder eine "
+                    "Haltestelle in der Nähe wählen."
+                ),
             )
         return data
 

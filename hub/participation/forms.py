@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hub.geo.addresses import resolve as resolve_address
 from hub.participation.models import Category, Status
 from hub.participation.photos import MAX_PHOTOS
 
@@ -83,10 +84,27 @@ class ReportForm(forms.Form):
             place = self.stops.get(stop)
             if place is not None:
                 data["lat"], data["lon"] = place.lat, place.lon
+        address = (data.get("address") or "").strip()
+        if data.get("lat") is None and address:
+            found = resolve_address(address, stops=self.stops.values())
+            if found is None:
+                self.add_error(
+                    "address",
+                    _(
+                        "Diese Adresse kennen wir nicht. Bitte den Ort auf der Karte antippen, "
+                        "Koordinaten eingeben oder eine Haltestelle in der Nähe wählen."
+                    ),
+                )
+                return data
+            data["lat"], data["lon"] = found.point.y, found.point.x
+            self.resolved = found
         if data.get("lat") is None:
             self.add_error(
                 "near_stop",
-                _("Bitte den Ort auf der Karte antippen oder eine Haltestelle in der Nähe wählen."),
+                _(
+                    "Bitte den Ort auf der Karte antippen, eine Adresse eingeben oder eine "
+                    "Haltestelle in der Nähe wählen."
+                ),
             )
         if (data.get("name") or data.get("email")) and not data.get("consent"):
             self.add_error(

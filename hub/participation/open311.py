@@ -28,6 +28,8 @@ from django.views.decorators.http import require_http_methods
 
 from hub.accounts import ratelimit
 from hub.accounts.models import ApiClient
+from hub.geo.addresses import resolve as resolve_address
+from hub.opendata.sources import bus_stops
 from hub.participation import services
 from hub.participation.models import OPEN, PUBLIC, Category, Report, ReportPhoto
 from hub.participation.photos import MAX_PHOTOS
@@ -283,12 +285,20 @@ def _create(request, fmt):
     lat, lon = _float(request, "lat"), _float(request, "long")
     if (lat is None) != (lon is None):
         raise Open311Error(400, "lat and long go together: give both or neither")
+    address = request.POST.get("address_string", "").strip()
     if lat is None:
-        raise Open311Error(
-            400,
-            "a location is required: lat and long (WGS 84). Searching by address_string alone "
-            "is not offered yet",
-        )
+        if not address:
+            raise Open311Error(
+                400, "a location is required: lat and long (WGS 84), or address_string"
+            )
+        found = resolve_address(address, stops=bus_stops())
+        if found is None:
+            raise Open311Error(
+                400,
+                f"address_string {address[:100]!r} is not in the local address register; "
+                "send lat and long (WGS 84) instead",
+            )
+        lat, lon = found.point.y, found.point.x
     location = services.point(lat, lon)
     jurisdiction = _jurisdiction(request)
     tenant = services.route(location, jurisdiction.slug if jurisdiction else None)
@@ -309,7 +319,7 @@ def _create(request, fmt):
         category=category,
         location=location,
         description=request.POST.get("description", ""),
-        address=request.POST.get("address_string", ""),
+        address=address,
         asset_id=request.POST.get("attribute[asset_id]", "") or request.POST.get("address_id", ""),
         reporter=services.Reporter(name=name, email=email, phone=request.POST.get("phone", "")),
         source="open311",
