@@ -11,6 +11,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 
 from hub.participation.models import Report
 
@@ -63,7 +64,10 @@ def status_changed(report: Report) -> None:
         lines.append(f"Voraussichtlich erledigt am {report.expected_at:%d.%m.%Y}.")
     lines += [
         "",
-        f"Stand abrufen: {settings.HUB_PUBLIC_URL}/open311/v2/requests/{report.pk}.json",
+        # The reporter's own page (human-readable, with the deletion of their data), not the
+        # Open311 JSON; the token is theirs, and this mail goes only to them.
+        "Stand ansehen und Ihre Angaben löschen: "
+        f"{settings.HUB_PUBLIC_URL}{reverse('participation:mine', kwargs={'token': report.token})}",
         "",
         "Diese Nachricht wurde automatisch versandt. Ihre Kontaktdaten werden "
         f"{settings.HUB_REPORT_ANONYMISE_DAYS} Tage nach Abschluss gelöscht.",

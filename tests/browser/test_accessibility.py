@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""axe-core on the participation pages, in German and in English: no serious or critical
+violation (WCAG 2.1 AA and axe's best practices). To check another page, add it to SCREENS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.browser.steps import (
+    HUB,
+    SLUG,
+    moderate,
+    open_context,
+    report_without_map,
+    sign_in,
+    sign_out,
+)
+
+pytestmark = pytest.mark.integration
+BLOCKING = {"serious", "critical"}
+LANGUAGES = ["de", "en"]
+
+
+def choose_a_place(page: Page) -> None:
+    page.locator("#report-map").click()
+    expect(page.locator("#report-map img.leaflet-marker-icon")).to_have_count(1)
+
+
+def send_empty(page: Page) -> None:
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A page as someone sees it: its path (with {slug}, {report}, {token} filled in from
+    `Sample`), whether a moderator is signed in, and what they did on it first."""
+
+    path: str
+    moderator: bool = False
+    then: Callable[[Page], None] | None = None
+
+
+SCREENS = [
+    pytest.param(Screen("/t/{slug}/melden/"), id="report-form"),
+    pytest.param(Screen("/t/{slug}/melden/", then=choose_a_place), id="report-form-place-chosen"),
+    pytest.param(Screen("/t/{slug}/melden/", then=send_empty), id="report-form-errors"),
+    pytest.param(Screen("/t/{slug}/meldungen/"), id="report-list"),
+    pytest.param(Screen("/t/{slug}/meldungen/{report}/"), id="report-page"),
+    pytest.param(Screen("/meldung/{token}/"), id="status-page"),
+    pytest.param(Screen("/t/{slug}/moderation/", moderator=True), id="moderation-queue"),
+]
+
+
+@dataclass(frozen=True)
+class Sample:
+    values: dict[str, str]  # what the paths of SCREENS may name
+    moderator_state: dict  # the storage state of a signed-in moderator's browser
+
+
+@pytest.fixture(scope="module")
+def sample(browser, moderator, run_tag) -> Iterator[Sample]:
+    """A reviewed (so public) report with a reporter address, and a signed-in moderator."""
+    citizen = open_context(browser, "de")
+    report = report_without_map(
+        citizen.new_page(), f"Straßenlaterne flackert [{run_tag}]", email=f"{run_tag}@example.org"
+    )
+    citizen.close()
+    staff = open_context(browser, "de")
+    page = staff.new_page()
+    sign_in(page, moderator, then=f"/t/{SLUG}/moderation/")
+    moderate(page, report.id, "geprüft", "Die Stadtwerke sehen sich die Leuchte an.")
+    yield Sample(
+        {"slug": SLUG, "report": str(report.id), "token": report.token}, staff.storage_state()
+    )
+    page.goto(f"{HUB}/t/{SLUG}/moderation/")
+    sign_out(page)
+    staff.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_no_serious_accessibility_problems(open_page, sample, screen: Screen, language):
+    page = open_page(language, signed_in=sample.moderator_state if screen.moderator else None)
+    url = HUB + screen.path.format(**sample.values)
+    response = page.goto(url, wait_until="networkidle")
+    assert response.ok, f"{url}: {response.status}"
+    assert page.url == url  # not sent elsewhere (to sign in, say)
+    assert page.locator("html").get_attribute("lang") == language
+    if screen.then:
+        screen.then(page)
+    violations = Axe().run(page).response["violations"]
+    blocking = [
+        f"{v['id']} ({v['impact']}): {v['help']}; at {[n['target'] for n in v['nodes']][:5]}"
+        for v in violations
+        if v["impact"] in BLOCKING
+    ]
+    others = sorted(f"{v['id']} ({v['impact']})" for v in violations if v["impact"] not in BLOCKING)
+    assert not blocking, "\n".join([*blocking, f"less severe: {others}"])
