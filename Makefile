@@ -30,6 +30,7 @@ bench: up ## benchmarks: figures and ratios, not pass/fail
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_foundation.py
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_identity.py
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_catalog.py
+	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_participation.py
 
 lint: ## ruff (lint and format check)
 	@$(VENV)/bin/ruff check .
