@@ -135,7 +135,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HUB_OGC_DB_USER", str, "hub_ogc", "read-only role the OGC server reads the layers with"
     ),
-    Setting("HUB_OGC_DB_PASSWORD", str, "", "password of that role", secret=True),
+    Setting("HUB_OGC_DB_PASSWORD", str, None, "password of that role", secret=True),
     Setting("HUB_MAPSERV", str, "/usr/lib/cgi-bin/mapserv", "MapServer's CGI program (Debian)"),
     Setting(
         "HUB_MAPSERVER_DIR", str, "", "folder of the mapfiles (default: <HUB_STATE_DIR>/mapserver)"
@@ -144,7 +144,7 @@ SETTINGS: tuple[Setting, ...] = (
         "HUB_GEOSERVER_URL", str, "", "GeoServer's base URL, e.g. https://geo.example/geoserver"
     ),
     Setting("HUB_GEOSERVER_USER", str, "admin", "GeoServer REST user"),
-    Setting("HUB_GEOSERVER_PASSWORD", str, "", "its password", secret=True),
+    Setting("HUB_GEOSERVER_PASSWORD", str, "", "its password (only with geoserver)", secret=True),
     Setting(
         "HUB_GEOSERVER_DB_HOST",
         str,

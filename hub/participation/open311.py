@@ -31,7 +31,7 @@ from hub.accounts.models import ApiClient
 from hub.geo.addresses import resolve as resolve_address
 from hub.opendata.sources import bus_stops
 from hub.participation import services
-from hub.participation.models import OPEN, PUBLIC, Category, Report, ReportPhoto
+from hub.participation.models import OPEN, PUBLIC, Category, Report, ReportPhoto, Status
 from hub.participation.photos import MAX_PHOTOS
 from hub.participation.services import ReportError
 from hub.tenancy.context import tenant_context
@@ -157,7 +157,8 @@ def _jurisdiction(request, required: bool = False):
         if required:
             raise Open311Error(400, "jurisdiction_id is missing: the slug of a municipality")
         return None
-    tenant = services.participating_tenants().filter(slug=slug).first()
+    # Without the parents and children active_tenants() brings along: not needed here.
+    tenant = services.participating_tenants().prefetch_related(None).filter(slug=slug).first()
     if tenant is None:
         known = ", ".join(
             services.participating_tenants().order_by("slug").values_list("slug", flat=True)
@@ -213,12 +214,16 @@ def service_definition(request, fmt, code: str):
     return JsonResponse(row, json_dumps_params={"ensure_ascii": False})
 
 
-def _public(report: Report) -> dict[str, Any]:
-    """The public face of a report: nothing about who reported it."""
+def _public(report: Report, labels: dict[str, str], photo: int | None) -> dict[str, Any]:
+    """The public face of a report: nothing about who reported it.
+
+    `labels` are the status labels in the request's language, `photo` the id of the report's
+    first photo: both looked up once per answer, not once per row.
+    """
     return {
         "service_request_id": str(report.pk),
         "status": "open" if report.status in OPEN else "closed",
-        "status_notes": report.status_notes or report.get_status_display(),
+        "status_notes": report.status_notes or labels.get(report.status, report.status),
         "service_name": report.category.name,
         "service_code": report.category.code,
         "description": report.description,
@@ -232,15 +237,30 @@ def _public(report: Report) -> dict[str, Any]:
         "zipcode": "",
         "lat": round(report.location.y, 6),
         "long": round(report.location.x, 6),
-        "media_url": _media_url(report),
+        "media_url": (
+            f"{settings.HUB_PUBLIC_URL}/open311/v2/media/{report.pk}/{photo}.jpg" if photo else ""
+        ),
     }
 
 
-def _media_url(report: Report) -> str:
-    first = next(iter(report.photos.all()), None)
-    if first is None:
-        return ""
-    return f"{settings.HUB_PUBLIC_URL}/open311/v2/media/{report.pk}/{first.pk}.jpg"
+def _status_labels() -> dict[str, str]:
+    return {status.value: str(status.label) for status in Status}
+
+
+def _first_photos(reports: list[Report]) -> dict[int, int]:
+    """Report id → id of its first photo, in one query."""
+    rows = (
+        ReportPhoto.objects.filter(report_id__in=[r.pk for r in reports])
+        .order_by("report_id", "pk")
+        .distinct("report_id")
+        .values_list("report_id", "pk")
+    )
+    return dict(rows)
+
+
+def _public_rows(reports: list[Report]) -> list[dict[str, Any]]:
+    labels, photos = _status_labels(), _first_photos(reports)
+    return [_public(r, labels, photos.get(r.pk)) for r in reports]
 
 
 def _float(request, name: str) -> float | None:
@@ -379,7 +399,9 @@ def _bbox(raw: str) -> Polygon:
 def _visible(tenant) -> list[int]:
     if tenant is not None:
         return [tenant.pk]
-    return list(services.participating_tenants().values_list("pk", flat=True))
+    return list(
+        services.participating_tenants().prefetch_related(None).values_list("pk", flat=True)
+    )
 
 
 def _search(request, fmt):
@@ -388,10 +410,11 @@ def _search(request, fmt):
     if any(not i.isdigit() for i in ids):
         raise Open311Error(400, "service_request_id is a comma-separated list of numbers")
     with tenant_context(_visible(tenant)):
+        # The tenant only for its name: not its area or contact data.
         reports = (
             Report.objects.filter(status__in=PUBLIC)
             .select_related("category", "tenant")
-            .prefetch_related("photos")
+            .defer("tenant__boundary", "tenant__contact", "category__description")
         )
         if ids:
             reports = reports.filter(pk__in=[int(i) for i in ids[:MAX_RESULTS]])
@@ -410,7 +433,7 @@ def _search(request, fmt):
                 reports = reports.exclude(status__in=OPEN)
             if request.GET.get("bbox"):
                 reports = reports.filter(location__within=_bbox(request.GET["bbox"]))
-        rows = [_public(r) for r in reports.order_by("-created_at")[:MAX_RESULTS]]
+        rows = _public_rows(list(reports.order_by("-created_at")[:MAX_RESULTS]))
     return _respond(fmt, "service_requests", "request", rows)
 
 
@@ -428,7 +451,7 @@ def request_detail(request, fmt, request_id: str):
         )
         if report is None:
             raise Open311Error(404, f"no public service request {request_id}")
-        row = _public(report)
+        row = _public_rows([report])[0]
     return _respond(fmt, "service_requests", "request", [row])
 
 
