@@ -31,6 +31,12 @@ def choose_a_place(page: Page) -> None:
     expect(page.locator("#report-map img.leaflet-marker-icon")).to_have_count(1)
 
 
+def choose_a_spot(page: Page) -> None:
+    page.locator("#consultation-map").click()
+    expect(page.locator("#consultation-map img.leaflet-marker-icon")).to_have_count(1)
+    expect(page.locator("#id_lat")).not_to_have_value("")
+
+
 def send_empty(page: Page) -> None:
     page.locator("main form button[type=submit]").click()
     expect(page.get_by_role("alert")).to_be_visible()
@@ -54,6 +60,25 @@ SCREENS = [
     pytest.param(Screen("/t/{slug}/meldungen/{report}/"), id="report-page"),
     pytest.param(Screen("/meldung/{token}/"), id="status-page"),
     pytest.param(Screen("/t/{slug}/moderation/", moderator=True), id="moderation-queue"),
+    # The demo consultation `make up` seeds (hub consultations seed).
+    pytest.param(Screen("/t/{slug}/beteiligung/"), id="consultation-list"),
+    pytest.param(Screen("/t/{slug}/beteiligung/marktplatz/"), id="consultation-page"),
+    pytest.param(
+        Screen("/t/{slug}/beteiligung/marktplatz/zusammenfassung/"), id="consultation-summary"
+    ),
+    pytest.param(
+        Screen("/t/{slug}/beteiligung/marktplatz/vorschlagen/", moderator=True),
+        id="proposal-form",
+    ),
+    pytest.param(
+        Screen("/t/{slug}/beteiligung/marktplatz/vorschlagen/", moderator=True, then=choose_a_spot),
+        id="proposal-form-place-chosen",
+    ),
+    pytest.param(
+        Screen("/t/{slug}/beteiligung/marktplatz/moderation/", moderator=True),
+        id="consultation-moderation",
+    ),
+    pytest.param(Screen("/t/{slug}/"), id="tenant-page"),
 ]
 
 

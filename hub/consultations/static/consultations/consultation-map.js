@@ -40,7 +40,16 @@
     var choose = function (latlng) {
       lat.value = latlng.lat.toFixed(6);
       lon.value = latlng.lng.toFixed(6);
-      if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
+      if (marker) {
+        marker.setLatLng(latlng);
+      } else {
+        // Leaflet guesses its image path, which fails behind hashed static names: given here.
+        var icon = L.icon({ iconUrl: el.dataset.icon, iconRetinaUrl: el.dataset.iconRetina,
+                            shadowUrl: el.dataset.iconShadow, iconSize: [25, 41], iconAnchor: [12, 41],
+                            shadowSize: [41, 41] });
+        marker = L.marker(latlng, { icon: icon, alt: el.dataset.textMarker, interactive: false,
+                                    keyboard: false }).addTo(map);
+      }
     };
     map.on("click", function (e) { choose(e.latlng); });
     el.addEventListener("keydown", function (e) { if (e.key === "Enter") { choose(map.getCenter()); } });
