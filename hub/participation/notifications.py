@@ -1,12 +1,10 @@
 # SPDX-License-Identifier: EUPL-1.2
 """E-mails about reports: to the responsible department when one comes in, to the reporter
-(if they left an address) when its status changes. Sent after the transaction commits; a mail
-server that is away is logged and does not undo the report."""
+(if they left an address) when its status changes. Queued for Celery after the transaction
+commits, so a slow or absent mail server never holds up or undoes a report; the task retries
+with back-off (hub.participation.tasks.send_notification)."""
 
 from __future__ import annotations
-
-import logging
-import smtplib
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -15,14 +13,16 @@ from django.urls import reverse
 
 from hub.participation.models import Report
 
-log = logging.getLogger(__name__)
-
 
 def _send(subject: str, body: str, to: str) -> None:
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-    except (smtplib.SMTPException, OSError) as exc:
-        log.warning("mail to %s not sent: %s", to, exc)
+    from hub.participation.tasks import send_notification
+
+    transaction.on_commit(lambda: send_notification.delay(subject, body, to))
+
+
+def deliver(subject: str, body: str, to: str) -> None:
+    """Send now (the Celery task's body); SMTP errors propagate, so the task retries."""
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
 def _department(report: Report) -> str:
@@ -42,7 +42,7 @@ def new_report(report: Report) -> None:
         f"{report.description}\n\n"
         "Bitte in der Moderation prüfen; erst danach ist sie öffentlich.\n"
     )
-    transaction.on_commit(lambda: _send(subject, body, to))
+    _send(subject, body, to)
 
 
 def status_changed(report: Report) -> None:
@@ -73,4 +73,4 @@ def status_changed(report: Report) -> None:
         f"{settings.HUB_REPORT_ANONYMISE_DAYS} Tage nach Abschluss gelöscht.",
     ]
     body = "\n".join(lines)
-    transaction.on_commit(lambda: _send(subject, body, to))
+    _send(subject, body, to)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,13 +21,14 @@ from django.views.decorators.http import require_http_methods
 from hub.opendata.selectors import places_in
 from hub.participation import services
 from hub.participation.forms import ModerationForm, ReportForm
-from hub.participation.models import OPEN, PUBLIC, Report, ReportPhoto, Status
+from hub.participation.models import OPEN, PUBLIC, TRANSITIONS, Report, ReportPhoto, Status
 from hub.tenancy.context import system_context, tenant_context
 from hub.tenancy.models import Role, Tenant
 from hub.tenancy.permissions import user_roles_on
 from hub.tenancy.views import _map_config
 
 MODERATORS = {Role.MODERATOR, Role.TENANT_ADMIN, Role.REGION_ADMIN}
+MODERATION_PAGE = 50
 
 
 class SignInFirst(Exception):
@@ -209,16 +211,26 @@ def moderation(request, slug: str):
             return redirect("participation:moderation", slug=tenant.slug)
         messages.error(request, _("Bitte die Angaben prüfen."))
     with tenant_context([tenant.pk]):
-        queue = list(
+        # Oldest first, a page at a time: a town may have thousands of open reports.
+        pages = Paginator(
             Report.objects.filter(tenant=tenant, status__in=OPEN)
             .select_related("category")
             .prefetch_related("photos")
-            .order_by("created_at")
+            .order_by("created_at", "pk"),
+            MODERATION_PAGE,
         )
+        page = pages.get_page(request.GET.get("seite"))
+        queue = list(page.object_list)
+    for report in queue:  # only the steps the lifecycle allows from here
+        report.next_steps = [
+            (status.value, status.label)
+            for status in Status
+            if status == report.status or status in TRANSITIONS[Status(report.status)]
+        ]
     return render(
         request,
         "participation/moderation.html",
-        {"tenant": tenant, "queue": queue, "form": ModerationForm(), "Status": Status},
+        {"tenant": tenant, "queue": queue, "page": page, "form": ModerationForm()},
     )
 
 

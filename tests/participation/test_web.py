@@ -155,3 +155,32 @@ def test_english_pages(client, categories):
     assert 'lang="en"' in html
     assert "Report a problem: Stadt Haldensleben" in html
     assert "Send report" in html
+
+
+def test_the_moderation_queue_pages_and_offers_only_allowed_steps(client, categories, make_user):
+    from hub.participation import services as participation
+
+    tenant = categories["haldensleben"]
+    with system_context():
+        category = participation.category_of(tenant, "muell")
+        made = [
+            participation.submit(
+                tenant=tenant,
+                category=category,
+                location=participation.point(52.2894, 11.4097),
+                description=f"Meldung {n}",
+            )
+            for n in range(53)
+        ]
+    moderator = make_user("mod-pages", (tenant, Role.MODERATOR))
+    client.force_login(moderator, backend=MODEL_BACKEND)
+    first = client.get("/t/haldensleben/moderation/")
+    assert "53 offene Meldungen" in first.text
+    assert len(first.context["queue"]) == 50
+    assert f"#{made[0].pk} " in first.text  # the oldest first
+    assert "Seite 1 von 2" in first.text
+    second = client.get("/t/haldensleben/moderation/?seite=2")
+    assert [r.pk for r in second.context["queue"]] == [r.pk for r in made[50:]]
+    steps = {value for value, _label in second.context["queue"][0].next_steps}
+    # From "submitted" a report is reviewed, closed or marked; "fixed" needs a review first.
+    assert steps == {"submitted", "reviewed", "duplicate", "not_responsible", "closed"}
