@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db import connections
 from django.db.backends.signals import connection_created
+from psycopg.pq import TransactionStatus
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,13 @@ def _enter(scope: Scope, using: str) -> Iterator[Scope]:
         _scope.reset(token)
         connection = connections[using]
         # In a transaction that is being rolled back PostgreSQL undoes the set_config itself.
-        if connection.connection is not None and not connection.needs_rollback:
+        # Django marks that only later than an error inside the block: ask the driver too, or
+        # the set_config fails and hides the error that aborted the transaction.
+        if (
+            connection.connection is not None
+            and not connection.needs_rollback
+            and connection.connection.info.transaction_status != TransactionStatus.INERROR
+        ):
             _apply(_scope.get(), using)
 
 

@@ -211,3 +211,17 @@ def test_a_cascade_does_not_pass_through_a_deactivated_tenant(events):
     events["energieeffizienznetzwerk-mittelland"].is_active = False
     events["energieeffizienznetzwerk-mittelland"].save()
     assert ancestors(events["moeser"]) == []
+
+
+def test_an_error_inside_a_context_is_the_error_you_see(db, seeded):
+    """Regression: leaving the context reset the scope on the aborted transaction, and the
+    caller got 'current transaction is aborted' instead of what went wrong."""
+    from django.db import DataError
+
+    with (
+        pytest.raises(DataError),
+        transaction.atomic(),
+        tenant_context([seeded["barleben"].pk]),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT 'keine Zahl'::int")
