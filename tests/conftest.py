@@ -21,6 +21,16 @@ from tenants import reconcile
 SEED_DIR = Path(settings.HUB_TENANTS_DIR)
 
 
+@pytest.fixture(autouse=True)
+def _own_mapfiles(settings, tmp_path_factory) -> None:
+    """Mapfiles a test writes (any `tenants apply` with the ogc target) go to a folder of the
+    test run: the stack's MapServer keeps serving the real database's."""
+    settings.HUB_OGC = {
+        **settings.HUB_OGC,
+        "mapserver_dir": tmp_path_factory.getbasetemp() / "mapfiles",
+    }
+
+
 @pytest.fixture
 def tenant_dir(tmp_path: Path) -> Path:
     """A writable copy of the seed tenant files."""
