@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "hub.opendata",
     "hub.participation",
     "hub.consultations",
+    "hub.sensors",
     "hub.geo",
 ]
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from hub import health
 from hub.api import api
+from hub.sensors import webhooks as sensor_webhooks
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -11,6 +12,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("", include("hub.accounts.urls")),
+    path(
+        "api/v1/t/<slug:slug>/sensoren/webhooks/<str:network>",
+        sensor_webhooks.uplink,
+        name="sensor-webhook",
+    ),
     path("api/v1/", api.urls),
     path("open311/v2/", include("hub.participation.urls")),
     path("", include("hub.participation.web_urls")),

@@ -35,7 +35,7 @@ PG_BIN="/usr/lib/postgresql/15/bin"
 KC_HOME="$DIST/keycloak-$KC_VERSION"
 
 # Start order; `down` stops in reverse.
-SERVICES=(postgresql redis mosquitto mail keycloak ckan web mapserver worker beat)
+SERVICES=(postgresql redis mosquitto mail keycloak ckan web mapserver worker beat ingest)
 
 APT_PACKAGES=(
   postgresql-15 postgresql-15-postgis-3 postgresql-contrib
@@ -261,6 +261,7 @@ health_web()        { curl -fsS -m 5 "http://127.0.0.1:$WEB_PORT/healthz" > /dev
 health_worker()     { hub_env "$VENV/bin/celery" -A hub inspect ping --timeout 3 -d "hub-worker@$(hostname)" > /dev/null; }
 health_beat()       { alive beat; }
 health_mapserver()  { curl -fsS -m 5 -o /dev/null "http://127.0.0.1:$OGC_PORT/"; }
+health_ingest()     { alive ingest; }
 health_mail()       { "$VENV/bin/python" -c "import smtplib; smtplib.SMTP('127.0.0.1', $SMTP_PORT, timeout=3).quit()" 2> /dev/null; }
 
 hub_env() { HUB_ENV_FILE="$STATE/hub.env" "$@"; }
@@ -358,6 +359,12 @@ allow_anonymous true
 persistence true
 persistence_location $STATE/mosquitto/
 log_dest stdout
+# Sensor ingest (hub ingest) acknowledges QoS 1 only after its batch is committed: a whole
+# batch is in flight, and while PostgreSQL is away the broker keeps what keeps arriving.
+max_inflight_messages 20000
+max_queued_messages 2000000
+max_queued_bytes 0
+persistent_client_expiration 14d
 EOF
   launch mosquitto mosquitto -c "$STATE/mosquitto/mosquitto.conf"
   wait_for mosquitto 30 health_mosquitto
@@ -471,6 +478,14 @@ start_mapserver() {
   say "Starting MapServer (WMS, WFS, OGC API Features) on :$OGC_PORT"
   launch mapserver env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/hub" mapserver --port "$OGC_PORT"
   wait_for mapserver 30 health_mapserver
+}
+
+start_ingest() {
+  if alive ingest; then info "ingest: running"; return; fi
+  say "Starting the sensor ingest consumer (MQTT → PostgreSQL)"
+  launch ingest env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/hub" ingest
+  sleep 1
+  alive ingest || { tail -20 "$LOG/ingest.log"; die "hub ingest exited (log: $LOG/ingest.log)"; }
 }
 
 start_mail() {

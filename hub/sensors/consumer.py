@@ -1,0 +1,199 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The ingest consumer (`hub ingest`): MQTT → observations, in batches, losing nothing.
+
+Subscribed with QoS 1 on a persistent session (fixed client id, clean_session off), so the
+broker keeps what arrives while the consumer is away. A message is acknowledged only after the
+batch holding it (its observations, or its dead letter) is committed: if PostgreSQL goes away,
+the batch is kept and written again once it is back, and a crash leaves the unacknowledged
+messages with the broker, which delivers them again; the unique (datastream, phenomenon time,
+source id) makes that a no-op.
+
+Topics:
+    v3/<app>@<tts-tenant>/devices/<device>/up     The Things Stack v3 uplinks
+    hub/<tenant>/devices/<device>/up              a device of ours, plain JSON
+    v1.1/Datastreams(<id>)/Observations           SensorThings MQTT create
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+
+import paho.mqtt.client as mqtt
+from django.db import DatabaseError, connection, transaction
+
+from connectors import lorawan
+from connectors.base import PayloadInvalid
+from hub.sensors import ingest
+from hub.tenancy.context import system_context
+from hub.tenancy.models import Tenant
+
+log = logging.getLogger(__name__)
+
+TOPICS = ("v3/+/devices/+/up", "hub/+/devices/+/up", "v1.1/#")
+STA_TOPIC = re.compile(r"^v1\.1/Datastreams\((\d+)\)/Observations$")
+HUB_TOPIC = re.compile(r"^hub/([a-z0-9-]+)/devices/([^/]+)/up$")
+
+
+@dataclass
+class Stats:
+    messages: int = 0
+    observations: int = 0
+    new: int = 0
+    dead: int = 0
+    batches: int = 0
+    retries: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+
+class Consumer:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        client_id: str = "hub-ingest",
+        batch_size: int = 5000,
+        flush_seconds: float = 0.2,
+    ):
+        self.batch_size, self.flush_seconds = batch_size, flush_seconds
+        self.inbox: queue.Queue[mqtt.MQTTMessage] = queue.Queue()
+        self.resolver = ingest.Resolver()
+        self.stats = Stats()
+        self.stopping = threading.Event()
+        self._tenants: dict[str, int | None] = {}
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2,
+            client_id=client_id,
+            clean_session=False,
+            manual_ack=True,
+        )
+        # Enough unacknowledged messages in flight to fill a batch while the last one commits.
+        self.client.max_inflight_messages_set(batch_size * 2)
+        self.client.max_queued_messages_set(0)
+        self.client.on_connect = self._subscribe
+        self.client.on_message = lambda _c, _u, message: self.inbox.put(message)
+        self.host, self.port = host, port
+
+    def _subscribe(self, client, userdata, flags, reason, properties) -> None:
+        client.subscribe([(topic, 1) for topic in TOPICS])
+        log.info("ingest: connected to %s:%s, subscribed to %s", self.host, self.port, TOPICS)
+
+    # -- the loop -------------------------------------------------------------------------------
+
+    def run(self, *, until: float | None = None) -> Stats:
+        self.client.connect(self.host, self.port, keepalive=30)
+        self.client.loop_start()
+        try:
+            while not self.stopping.is_set() and (until is None or time.monotonic() < until):
+                batch = self._collect()
+                if batch:
+                    self._store(batch)
+        finally:
+            self.client.loop_stop()
+            self.client.disconnect()
+        return self.stats
+
+    def _collect(self) -> list[mqtt.MQTTMessage]:
+        try:
+            batch = [self.inbox.get(timeout=self.flush_seconds)]
+        except queue.Empty:
+            return []
+        deadline = time.monotonic() + self.flush_seconds
+        while len(batch) < self.batch_size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                batch.append(self.inbox.get(timeout=remaining))
+            except queue.Empty:
+                break
+        return batch
+
+    def _store(self, batch: list[mqtt.MQTTMessage]) -> None:
+        """Write the batch (observations and dead letters) in one transaction, then ack it.
+
+        While the database is away, the same batch is tried again with growing pauses; nothing
+        is acknowledged before it is committed.
+        """
+        rows, dead = self._map(batch)
+        pause = 0.5
+        while not self.stopping.is_set():
+            try:
+                with system_context(), transaction.atomic(), connection.cursor() as cursor:
+                    new = ingest.write(cursor.cursor, rows)
+                    for topic, reason, payload, tenant_id in dead:
+                        ingest.dead_letter(
+                            cursor,
+                            channel="mqtt",
+                            topic=topic,
+                            reason=reason,
+                            payload=payload,
+                            tenant_id=tenant_id,
+                        )
+                break
+            except DatabaseError as exc:
+                self.stats.retries += 1
+                log.warning("ingest: database unavailable (%s); retrying in %.1f s", exc, pause)
+                connection.close()
+                time.sleep(pause)
+                pause = min(pause * 2, 10.0)
+        else:
+            return  # stopping: nothing acknowledged, the broker keeps the messages
+        for message in batch:
+            self.client.ack(message.mid, message.qos)
+        self.stats.messages += len(batch)
+        self.stats.observations += len(rows)
+        self.stats.new += new
+        self.stats.dead += len(dead)
+        self.stats.batches += 1
+
+    # -- mapping ------------------------------------------------------------------------------
+
+    def _tenant(self, slug: str) -> int | None:
+        if slug not in self._tenants:
+            found = Tenant.objects.filter(slug=slug, is_active=True).values_list("pk", flat=True)
+            self._tenants[slug] = next(iter(found), None)
+        return self._tenants[slug]
+
+    def _map(self, batch: list[mqtt.MQTTMessage]):
+        rows: list[ingest.Row] = []
+        dead: list[tuple[str, str, bytes, int | None]] = []
+        for message in batch:
+            try:
+                rows += self.rows(message.topic, message.payload)
+            except PayloadInvalid as exc:
+                dead.append((message.topic, str(exc), message.payload, None))
+            except DatabaseError:
+                raise
+            except Exception as exc:  # one bad message never stops the consumer
+                log.exception("ingest: unexpected error on %s", message.topic)
+                dead.append((message.topic, f"unexpected error: {exc!r}", message.payload, None))
+        return rows, dead
+
+    def rows(self, topic: str, payload: bytes) -> list[ingest.Row]:
+        if len(payload) > ingest.MAX_PAYLOAD:
+            raise PayloadInvalid(f"message of {len(payload)} bytes, at most {ingest.MAX_PAYLOAD}")
+        try:
+            doc = json.loads(payload)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise PayloadInvalid(f"not JSON: {exc}") from None
+        if topic.startswith("v3/"):
+            return self.resolver.rows(lorawan.tts_v3(doc))
+        if match := HUB_TOPIC.match(topic):
+            tenant_id = self._tenant(match[1])
+            if tenant_id is None:
+                raise PayloadInvalid(f"unknown tenant {match[1]!r} in the topic")
+            return self.resolver.rows(lorawan.plain(doc, match[2], payload), tenant_id=tenant_id)
+        if match := STA_TOPIC.match(topic):
+            stream = self.resolver.datastream(int(match[1]))
+            if stream is None:
+                raise PayloadInvalid(f"unknown datastream {match[1]}")
+            tenant_id, numeric = stream
+            return [ingest.observation_row(int(match[1]), tenant_id, numeric, doc, payload)]
+        raise PayloadInvalid(f"no reader for topic {topic!r}")

@@ -1,0 +1,194 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The SensorThings v1.1 entities (sensing part), per tenant, and the devices that feed them.
+
+Observation, the latest value per datastream and the dead letters are tables of their own,
+created in SQL (migrations 0002): observations are partitioned by month of phenomenon time.
+"""
+
+from __future__ import annotations
+
+from django.contrib.gis.db import models as gis
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hub.tenancy.models import TenantOwned
+
+GEOJSON = "application/geo+json"
+
+
+class Thing(TenantOwned):
+    name = models.CharField(_("Name"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    properties = models.JSONField(default=dict, blank=True)
+    locations = models.ManyToManyField("Location", related_name="things", blank=True)
+
+    class Meta:
+        verbose_name = _("Objekt (Thing)")
+        verbose_name_plural = _("Objekte (Things)")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(TenantOwned):
+    name = models.CharField(_("Name"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    encoding_type = models.CharField(max_length=100, default=GEOJSON)
+    location = gis.GeometryField(_("Lage"), srid=4326)
+    properties = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HistoricalLocation(TenantOwned):
+    thing = models.ForeignKey(Thing, on_delete=models.CASCADE, related_name="historical_locations")
+    time = models.DateTimeField()
+    locations = models.ManyToManyField(Location, related_name="historical_locations")
+
+
+class Sensor(TenantOwned):
+    name = models.CharField(_("Name"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    encoding_type = models.CharField(max_length=100, default="application/pdf")
+    metadata = models.TextField(blank=True)
+    properties = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ObservedProperty(TenantOwned):
+    name = models.CharField(_("Name"), max_length=200)
+    definition = models.URLField(_("Definition"), max_length=500)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    properties = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Datastream(TenantOwned):
+    MEASUREMENT = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement"
+    thing = models.ForeignKey(Thing, on_delete=models.CASCADE, related_name="datastreams")
+    sensor = models.ForeignKey(Sensor, on_delete=models.PROTECT, related_name="datastreams")
+    observed_property = models.ForeignKey(
+        ObservedProperty, on_delete=models.PROTECT, related_name="datastreams"
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    observation_type = models.URLField(max_length=300, default=MEASUREMENT)
+    # {"name": "degree Celsius", "symbol": "°C", "definition": "http://unitsofmeasure.org/ucum.html#para-30"}
+    unit_of_measurement = models.JSONField(default=dict)
+    observed_area = gis.GeometryField(srid=4326, null=True, blank=True)
+    properties = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def numeric(self) -> bool:
+        return self.observation_type == self.MEASUREMENT
+
+
+class FeatureOfInterest(TenantOwned):
+    name = models.CharField(_("Name"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    encoding_type = models.CharField(max_length=100, default=GEOJSON)
+    feature = gis.GeometryField(srid=4326)
+    properties = models.JSONField(default=dict, blank=True)
+
+
+class Network(models.TextChoices):
+    TTS = "tts", "The Things Stack v3"
+    CHIRPSTACK = "chirpstack", "ChirpStack"
+    MQTT = "mqtt", _("MQTT (JSON)")
+
+
+class Device(TenantOwned):
+    """A device that sends through a network: which datastream each of its values feeds.
+
+    `key` is what the network calls it (TTS device_id, ChirpStack devEui, the MQTT topic's
+    device part); `mapping` names, for each value of the decoded payload, a datastream id.
+    `decoder` names a payload decoder of connectors.lorawan when the network does not decode.
+    """
+
+    network = models.CharField(_("Netz"), max_length=20, choices=Network.choices)
+    key = models.CharField(_("Gerätekennung"), max_length=100)
+    thing = models.ForeignKey(Thing, on_delete=models.CASCADE, related_name="devices")
+    mapping = models.JSONField(_("Zuordnung"), default=dict)
+    decoder = models.CharField(_("Dekoder"), max_length=60, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["network", "key"], name="device_unique_key")]
+        verbose_name = _("Gerät")
+        verbose_name_plural = _("Geräte")
+
+    def __str__(self) -> str:
+        return f"{self.network}:{self.key}"
+
+
+class SensorNetwork(TenantOwned):
+    """A tenant's settings for ingest: the webhook secret (its hash) and the retention."""
+
+    webhook_secret_sha256 = models.CharField(max_length=64)
+    retention_days = models.PositiveIntegerField(_("Aufbewahrung (Tage)"), default=3 * 365)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="sensor_network_tenant")]
+
+
+# -- tables created in SQL (migration 0002), known to Django for reads and test flushes -------
+
+
+class Observation(TenantOwned):
+    """One observation. The table is partitioned by month of phenomenon_time (its primary
+    key is (id, phenomenon_time)); rows are written only by hub.sensors.ingest.write()."""
+
+    id = models.BigAutoField(primary_key=True)
+    datastream = models.ForeignKey(Datastream, on_delete=models.CASCADE, db_constraint=False)
+    phenomenon_time = models.DateTimeField()
+    result_time = models.DateTimeField(null=True)
+    result = models.FloatField(null=True)
+    result_json = models.JSONField(null=True)
+    feature_id = models.BigIntegerField(null=True)
+    source_id = models.TextField(default="")
+
+    class Meta:
+        db_table = "sensors_observation"
+
+
+class Latest(TenantOwned):
+    """The newest observation of each datastream, kept per batch by ingest."""
+
+    datastream = models.OneToOneField(
+        Datastream, on_delete=models.CASCADE, primary_key=True, db_constraint=False
+    )
+    phenomenon_time = models.DateTimeField()
+    result = models.FloatField(null=True)
+    result_json = models.JSONField(null=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "sensors_latest"
+
+
+class DeadLetter(models.Model):
+    """A payload ingest could not map, with why (operators only; no tenant reads it)."""
+
+    id = models.BigAutoField(primary_key=True)
+    received_at = models.DateTimeField()
+    channel = models.TextField()
+    topic = models.TextField(default="")
+    tenant = models.ForeignKey(
+        "tenancy.Tenant", null=True, on_delete=models.SET_NULL, db_constraint=False
+    )
+    reason = models.TextField()
+    size = models.IntegerField()
+    payload = models.BinaryField()
+
+    class Meta:
+        db_table = "sensors_deadletter"
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.received_at:%Y-%m-%d %H:%M:%S}: {self.reason[:80]}"

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""LoRaWAN network servers push uplinks here, one URL per tenant and network:
+
+    POST /api/v1/t/<slug>/sensoren/webhooks/tts                (The Things Stack v3 webhook)
+    POST /api/v1/t/<slug>/sensoren/webhooks/chirpstack?event=up (ChirpStack v4/v3 HTTP)
+
+The tenant's secret comes in the header `X-Hub-Webhook-Secret` (both servers send configured
+headers); only its SHA-256 is stored. A payload that cannot be mapped is answered 4xx with the
+reason and kept in the dead-letter table; a device of another tenant is an unknown device.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+from django.db import connection, transaction
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from connectors import lorawan
+from connectors.base import PayloadInvalid
+from hub.sensors import ingest
+from hub.sensors.models import SensorNetwork
+from hub.tenancy.context import tenant_context
+
+HEADER = "HTTP_X_HUB_WEBHOOK_SECRET"
+READERS = {"tts": lorawan.tts_v3, "chirpstack": lorawan.chirpstack}
+# ChirpStack posts every event to the same URL; only uplinks carry observations.
+CHIRPSTACK_OTHER_EVENTS = {"join", "status", "ack", "txack", "log", "location", "integration"}
+_resolver = ingest.Resolver()
+
+
+def _refuse(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"detail": message}, status=status)
+
+
+def _authorised(request, tenant) -> bool:
+    given = request.META.get(HEADER, "")
+    with tenant_context([tenant.pk]):
+        network = SensorNetwork.objects.filter(tenant=tenant).first()
+    if network is None or not given:
+        return False
+    digest = hashlib.sha256(given.encode()).hexdigest()
+    return hmac.compare_digest(digest, network.webhook_secret_sha256)
+
+
+def _keep(request, tenant, reason: str, body: bytes) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        ingest.dead_letter(
+            cursor,
+            channel=f"webhook:{request.resolver_match.kwargs['network']}",
+            topic=request.path,
+            reason=reason,
+            payload=body,
+            tenant_id=tenant.pk,
+        )
+
+
+@csrf_exempt
+@require_POST
+def uplink(request, slug: str, network: str):  # noqa: PLR0911 - one answer per refusal
+    tenant = request.tenant
+    if network not in READERS:
+        return _refuse(404, f"unknown network {network!r}; known: {', '.join(READERS)}")
+    if not _authorised(request, tenant):
+        return _refuse(401, "wrong or missing X-Hub-Webhook-Secret for this tenant")
+    if network == "chirpstack":
+        event = request.GET.get("event", "")
+        if event in CHIRPSTACK_OTHER_EVENTS:
+            return HttpResponse(status=204)  # not an uplink: nothing to store
+        if event != "up":
+            return _refuse(400, "ChirpStack's ?event= is missing or unknown (up, join, status …)")
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > ingest.MAX_PAYLOAD:
+        body = request.read(ingest.MAX_DEAD_LETTER)
+        _keep(request, tenant, f"payload of {length} bytes, at most {ingest.MAX_PAYLOAD}", body)
+        return _refuse(413, f"payload of {length} bytes; at most {ingest.MAX_PAYLOAD}")
+    body = request.body
+    try:
+        doc = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        _keep(request, tenant, f"not JSON: {exc}", body)
+        return _refuse(400, f"the body is not JSON: {exc}")
+    try:
+        rows = _resolver.rows(READERS[network](doc), tenant_id=tenant.pk)
+    except PayloadInvalid as exc:
+        _keep(request, tenant, str(exc), body)
+        return _refuse(422, str(exc))
+    with transaction.atomic(), tenant_context([tenant.pk]), connection.cursor() as cursor:
+        stored = ingest.write(cursor.cursor, rows)
+    return JsonResponse({"observations": len(rows), "new": stored}, status=202)

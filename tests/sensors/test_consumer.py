@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""`hub ingest` against the real Mosquitto and PostgreSQL: QoS 1 in, batches out, bad messages
+to the dead letters without stopping the consumer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+import uuid
+
+import paho.mqtt.client as mqtt
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from hub.sensors.consumer import Consumer
+from hub.tenancy.context import system_context
+from tests.sensors.conftest import sample
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+HOST, PORT = settings.HUB_MQTT
+
+
+def publish(messages: list[tuple[str, bytes]]) -> None:
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"test-{uuid.uuid4().hex[:8]}")
+    client.connect(HOST, PORT)
+    client.loop_start()
+    try:
+        for topic, payload in messages:
+            client.publish(topic, payload, qos=1).wait_for_publish(10)
+    finally:
+        client.loop_stop()
+        client.disconnect()
+
+
+def consume(expected: int, client_id: str, timeout: float = 30.0) -> Consumer:
+    """Run a consumer until it has stored `expected` messages (or the timeout)."""
+    consumer = Consumer(HOST, PORT, client_id=client_id, batch_size=500, flush_seconds=0.1)
+    worker = threading.Thread(target=consumer.run, kwargs={"until": time.monotonic() + timeout})
+    worker.start()
+    deadline = time.monotonic() + timeout
+    while consumer.stats.messages < expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    consumer.stopping.set()
+    worker.join(10)
+    return consumer
+
+
+def count(sql: str, params=()) -> int:
+    with system_context(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def test_mqtt_messages_become_observations_and_bad_ones_dead_letters(stations):
+    client_id = f"ingest-test-{uuid.uuid4().hex[:8]}"
+    # Subscribe once first: the persistent session then keeps what is published meanwhile.
+    consume(0, client_id, timeout=1.0)
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    good = [
+        (
+            "hub/haldensleben/devices/markt-1/up",
+            json.dumps(
+                {"time": (start + dt.timedelta(minutes=i)).isoformat(), "temperature": i / 10}
+            ).encode(),
+        )
+        for i in range(300)
+    ]
+    co2 = stations["haldensleben"].streams["co2"]
+    bad = [
+        ("hub/haldensleben/devices/markt-1/up", b"{not json"),
+        ("hub/haldensleben/devices/unbekannt/up", b'{"time": "2026-01-01T00:00:00Z", "co2": 1}'),
+        ("hub/barleben/devices/markt-1/up", b'{"time": "2026-01-01T00:00:00Z", "co2": 1}'),
+        ("hub/haldensleben/devices/markt-1/up", b'{"time": "2026-01-01T00:00:00Z", "co2": "x"}'),
+        ("hub/haldensleben/devices/markt-1/up", b'{"co2": 400}'),
+        ("hub/haldensleben/devices/markt-1/up", b"[" + b"1," * 200_000 + b"1]"),
+    ]
+    sta = [
+        (
+            f"v1.1/Datastreams({co2.pk})/Observations",
+            b'{"phenomenonTime": "2026-01-02T00:00:00Z", "result": 421}',
+        )
+    ]
+    tts = [
+        (
+            "v3/app@ttn/devices/am103/up",
+            json.dumps(sample("tts_v3_uplink_thingsboard_milesight_am103.json")).encode(),
+        )
+    ]
+    publish(good + bad + sta + tts)
+    consumer = consume(len(good) + len(bad) + 2, client_id)
+    assert consumer.stats.messages == len(good) + len(bad) + 2
+    temperature = stations["haldensleben"].streams["temperature"]
+    assert (
+        count("SELECT count(*) FROM sensors_observation WHERE datastream_id = %s", [temperature.pk])
+        == 300 + 1
+    )  # and the AM103's
+    assert count("SELECT count(*) FROM sensors_observation WHERE datastream_id = %s", [co2.pk]) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reason FROM sensors_deadletter ORDER BY id")
+        reasons = [row[0] for row in cursor.fetchall()]
+    assert len(reasons) == len(bad)
+    for expected in (
+        "not JSON",
+        "unknown device",
+        "unknown device",
+        "expected a number",
+        "time",
+        "bytes",
+    ):
+        assert any(expected in reason for reason in reasons), (expected, reasons)
+    # Everything was acknowledged: a new consumer on the same session gets nothing again.
+    again = consume(1, client_id, timeout=2.0)
+    assert again.stats.messages == 0
