@@ -12,6 +12,7 @@ class SensorsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from hub.registry import OgcLayer, registry
+        from hub.sensors.api import public_datasets, router
         from hub.sensors.ingest import Resolver
         from hub.sensors.models import Datastream, Device
 
@@ -19,6 +20,8 @@ class SensorsConfig(AppConfig):
             post_save.connect(Resolver.forget_all, sender=model, dispatch_uid=f"forget-{model}")
             post_delete.connect(Resolver.forget_all, sender=model, dispatch_uid=f"forget-{model}-d")
 
+        registry.add_api("", router)
+        registry.add_public_datasets(public_datasets)
         registry.add_ogc_layer(
             OgcLayer(
                 name="messstellen",
