@@ -590,6 +590,7 @@ cmd_seed() {
   hub addresses seed | tail -1
   hub participation seed | tail -1
   hub consultations seed | tail -1
+  hub simulate sensors --once | tail -1
   hub catalog publish | tail -1
 }
 
@@ -607,6 +608,8 @@ $(printf '\033[1m')Regional Data Hub — local stack is up$(printf '\033[0m') ($
   CKAN (open data)        http://localhost:$CKAN_PORT/  (API /api/3/action/, DCAT /catalog.ttl)
   Report a problem        http://localhost:$WEB_PORT/t/haldensleben/melden/  (list: /t/<slug>/meldungen/)
   Consultation (demo)     http://localhost:$WEB_PORT/t/haldensleben/beteiligung/marktplatz/
+  Sensors (latest values) http://localhost:$WEB_PORT/api/v1/t/haldensleben/sensoren/aktuell.json
+                          (demo readings: hub simulate sensors --interval 10)
   Open311 GeoReport v2    http://localhost:$WEB_PORT/open311/v2/discovery.json
   OGC services (MapServer) http://localhost:$OGC_PORT/<slug>/?SERVICE=WMS&REQUEST=GetCapabilities
                           http://localhost:$OGC_PORT/<slug>/ogcapi/collections/meldungen/items
