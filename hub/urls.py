@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: EUPL-1.2
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from hub import health
 from hub.api import api
 from hub.sensors import webhooks as sensor_webhooks
+from hub.sensors.sta import views as sta_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -18,6 +19,8 @@ urlpatterns = [
         name="sensor-webhook",
     ),
     path("api/v1/", api.urls),
+    re_path(r"^sta/v1\.1/(?P<path>.*)$", sta_views.sta, name="sta"),
+    re_path(r"^t/(?P<slug>[^/]+)/sta/v1\.1/(?P<path>.*)$", sta_views.sta, name="sta-tenant"),
     path("open311/v2/", include("hub.participation.urls")),
     path("", include("hub.participation.web_urls")),
     path("", include("hub.consultations.web_urls")),

@@ -20,6 +20,9 @@ class Thing(TenantOwned):
     name = models.CharField(_("Name"), max_length=200)
     description = models.TextField(_("Beschreibung"), blank=True)
     properties = models.JSONField(default=dict, blank=True)
+    # Open data unless the tenant says otherwise: a private thing (and its datastreams and
+    # observations) is read only by the tenant's own people and clients.
+    public = models.BooleanField(_("öffentlich"), default=True)
     locations = models.ManyToManyField("Location", related_name="things", blank=True)
 
     class Meta:

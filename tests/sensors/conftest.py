@@ -103,3 +103,6 @@ def stations(seeded):
             [(Network.CHIRPSTACK, "0101010101010101", "")],
         ),
     }
+
+
+from tests.identity.conftest import token_realm  # noqa: E402, F401 - the fixture, shared

@@ -1,0 +1,187 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The entity sets of SensorThings v1.1 (sensing) over the hub's models: their properties,
+navigation links and who may read them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, Q
+
+from hub.sensors import models as m
+
+
+@dataclass(frozen=True)
+class Nav:
+    target: str  # entity set
+    relation: str  # ORM name on this model
+    many: bool
+    back: str  # ORM path from the target to this model's id (for filtering the target)
+
+
+@dataclass(frozen=True)
+class EntitySet:
+    name: str  # "Things"
+    single: str  # "Thing"
+    model: type[Model]
+    fields: dict[str, str]  # JSON property → ORM field
+    navs: dict[str, Nav]
+    readable: Callable[[frozenset[int]], Q]  # visibility for readers of these tenant ids
+    render: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+    default_order: tuple[str, ...] = ("id",)
+
+
+def _geojson(geometry) -> Any:
+    return json.loads(geometry.geojson) if geometry is not None else None
+
+
+def _public_thing(path: str) -> Callable[[frozenset[int]], Q]:
+    def visible(tenants: frozenset[int]) -> Q:
+        return Q(**{f"{path}public": True}) | Q(**{f"{path}tenant_id__in": tenants})
+
+    return visible
+
+
+def _own_or(path: str) -> Callable[[frozenset[int]], Q]:
+    def visible(tenants: frozenset[int]) -> Q:
+        return Q(tenant_id__in=tenants) | Q(**{f"{path}public": True})
+
+    return visible
+
+
+def _result(observation) -> Any:
+    return observation.result if observation.result is not None else observation.result_json
+
+
+SETS: dict[str, EntitySet] = {
+    s.name: s
+    for s in (
+        EntitySet(
+            "Things",
+            "Thing",
+            m.Thing,
+            {"name": "name", "description": "description", "properties": "properties"},
+            {
+                "Locations": Nav("Locations", "locations", True, "things__id"),
+                "HistoricalLocations": Nav(
+                    "HistoricalLocations", "historical_locations", True, "thing_id"
+                ),
+                "Datastreams": Nav("Datastreams", "datastreams", True, "thing_id"),
+            },
+            _public_thing(""),
+        ),
+        EntitySet(
+            "Locations",
+            "Location",
+            m.Location,
+            {
+                "name": "name",
+                "description": "description",
+                "encodingType": "encoding_type",
+                "location": "location",
+                "properties": "properties",
+            },
+            {
+                "Things": Nav("Things", "things", True, "locations__id"),
+                "HistoricalLocations": Nav(
+                    "HistoricalLocations", "historical_locations", True, "locations__id"
+                ),
+            },
+            _own_or("things__"),
+            render={"location": _geojson},
+        ),
+        EntitySet(
+            "HistoricalLocations",
+            "HistoricalLocation",
+            m.HistoricalLocation,
+            {"time": "time"},
+            {
+                "Thing": Nav("Things", "thing", False, "historical_locations__id"),
+                "Locations": Nav("Locations", "locations", True, "historical_locations__id"),
+            },
+            _public_thing("thing__"),
+        ),
+        EntitySet(
+            "Sensors",
+            "Sensor",
+            m.Sensor,
+            {
+                "name": "name",
+                "description": "description",
+                "encodingType": "encoding_type",
+                "metadata": "metadata",
+                "properties": "properties",
+            },
+            {"Datastreams": Nav("Datastreams", "datastreams", True, "sensor_id")},
+            _own_or("datastreams__thing__"),
+        ),
+        EntitySet(
+            "ObservedProperties",
+            "ObservedProperty",
+            m.ObservedProperty,
+            {
+                "name": "name",
+                "definition": "definition",
+                "description": "description",
+                "properties": "properties",
+            },
+            {"Datastreams": Nav("Datastreams", "datastreams", True, "observed_property_id")},
+            _own_or("datastreams__thing__"),
+        ),
+        EntitySet(
+            "Datastreams",
+            "Datastream",
+            m.Datastream,
+            {
+                "name": "name",
+                "description": "description",
+                "observationType": "observation_type",
+                "unitOfMeasurement": "unit_of_measurement",
+                "observedArea": "observed_area",
+                "properties": "properties",
+            },
+            {
+                "Thing": Nav("Things", "thing", False, "datastreams__id"),
+                "Sensor": Nav("Sensors", "sensor", False, "datastreams__id"),
+                "ObservedProperty": Nav(
+                    "ObservedProperties", "observed_property", False, "datastreams__id"
+                ),
+                "Observations": Nav("Observations", "observation_set", True, "datastream_id"),
+            },
+            _public_thing("thing__"),
+            render={"observedArea": _geojson},
+        ),
+        EntitySet(
+            "Observations",
+            "Observation",
+            m.Observation,
+            {
+                "phenomenonTime": "phenomenon_time",
+                "resultTime": "result_time",
+                "result": "result",
+            },
+            {"Datastream": Nav("Datastreams", "datastream", False, "observation__id")},
+            _public_thing("datastream__thing__"),
+            default_order=("phenomenon_time", "id"),
+        ),
+        EntitySet(
+            "FeaturesOfInterest",
+            "FeatureOfInterest",
+            m.FeatureOfInterest,
+            {
+                "name": "name",
+                "description": "description",
+                "encodingType": "encoding_type",
+                "feature": "feature",
+                "properties": "properties",
+            },
+            {},
+            lambda tenants: Q(tenant_id__in=tenants),
+            render={"feature": _geojson},
+        ),
+    )
+}
+RESULT = _result

@@ -1,0 +1,230 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The SensorThings API v1.1: reading with the query options, creating, and who sees what."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hub.accounts import auth
+from hub.sensors.models import Thing
+from hub.tenancy.context import system_context
+from tests.identity.test_isolation import token_for
+from tests.sensors.conftest import sample
+from tests.sensors.test_webhooks import CHIRPSTACK, post
+
+pytestmark = pytest.mark.django_db
+STA = "/sta/v1.1"
+
+
+@pytest.fixture
+def tokens(token_realm, monkeypatch):
+    verifier = token_realm.verifier()
+    monkeypatch.setattr(auth, "verifier", lambda: verifier)
+    return {
+        "haldensleben": token_for(token_realm, ("haldensleben", "editor")),
+        "barleben": token_for(token_realm, ("barleben", "editor")),
+    }
+
+
+@pytest.fixture
+def data(client, stations):
+    """Haldensleben's station with the AM103 readings; Barleben's station is private."""
+    answer = post(client, CHIRPSTACK, sample("chirpstack_v4_up_thingsboard_milesight_am103.json"))
+    assert answer.status_code == 202
+    with system_context():
+        Thing.objects.filter(pk=stations["barleben"].thing.pk).update(public=False)
+    return stations
+
+
+def get(client, path, token=None, **query):
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    return client.get(f"{STA}/{path}", query, headers=headers)
+
+
+def test_the_service_root_lists_the_entity_sets(client):
+    root = get(client, "").json()
+    assert [e["name"] for e in root["value"]] == [
+        "Things",
+        "Locations",
+        "HistoricalLocations",
+        "Sensors",
+        "ObservedProperties",
+        "Datastreams",
+        "Observations",
+        "FeaturesOfInterest",
+    ]
+    assert root["value"][0]["url"] == "http://testserver/sta/v1.1/Things"
+
+
+def test_entities_carry_the_standard_annotations(client, data):
+    thing = data["haldensleben"].thing
+    things = get(client, "Things", **{"$count": "true"}).json()
+    assert things["@iot.count"] == 1  # Barleben's is private
+    one = things["value"][0]
+    assert one["@iot.id"] == thing.pk
+    assert one["@iot.selfLink"] == f"http://testserver{STA}/Things({thing.pk})"
+    assert one["Datastreams@iot.navigationLink"].endswith(f"Things({thing.pk})/Datastreams")
+    page = get(client, f"Things({thing.pk})/Datastreams", **{"$top": "2"}).json()
+    assert len(page["value"]) == 2
+    assert "%24skip=2" in page["@iot.nextLink"]
+    names = [d["name"] for d in page["value"]]
+    while "@iot.nextLink" in page:  # five datastreams in all, two per page
+        page = get(client, page["@iot.nextLink"].split(STA + "/")[1]).json()
+        names += [d["name"] for d in page["value"]]
+    assert sorted(names) == sorted(s.name for s in data["haldensleben"].streams.values())
+    assert get(client, f"Things({thing.pk})/name/$value").content.decode() == thing.name
+
+
+def test_expand_select_orderby_and_filter(client, data):
+    streams = data["haldensleben"].streams
+    answer = get(
+        client,
+        "Things",
+        **{
+            "$select": "name",
+            "$expand": "Datastreams($select=name;$orderby=name desc;"
+            "$expand=Observations($select=result))",
+        },
+    ).json()
+    [thing] = answer["value"]
+    assert list(thing) == ["name", "Datastreams"]
+    assert [d["name"] for d in thing["Datastreams"]] == sorted(
+        (s.name for s in streams.values()), reverse=True
+    )
+    results = {d["name"]: [o["result"] for o in d["Observations"]] for d in thing["Datastreams"]}
+    assert results[streams["co2"].name] == [453.0]
+    assert results[streams["luminosity"].name] == []
+    cases = {
+        "result gt 100": [453.0],
+        "result ge 28 and result lt 100": [28.0, 54.5],
+        "not (result lt 100)": [100.0, 453.0],
+        "result mul 2 eq 109": [54.5],
+        "Datastream/ObservedProperty/name eq 'co2'": [453.0],
+        "Datastream/unitOfMeasurement/symbol eq '°C'": [28.0],
+        "year(phenomenonTime) eq 2023 and hour(phenomenonTime) eq 7": [28.0, 54.5, 100.0, 453.0],
+        "phenomenonTime lt 2023-05-22T07:00:00Z": [],
+        "startswith(Datastream/name, 'Luftmessstation Markt: t')": [28.0],
+        "st_within(Datastream/Thing/Locations/location, geography'POLYGON((11 52, 12 52, 12 53, "
+        "11 53, 11 52))')": [28.0, 54.5, 100.0, 453.0],
+    }
+    for condition, expected in cases.items():
+        found = get(
+            client,
+            "Observations",
+            **{"$filter": condition, "$orderby": "result", "$select": "result"},
+        )
+        assert found.status_code == 200, (condition, found.content)
+        assert [o["result"] for o in found.json()["value"]] == expected, condition
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "status", "message"),
+    [
+        ("Things", {"$filter": "name eq"}, 400, "ends too early"),
+        ("Things", {"$filter": "nosuch eq 1"}, 400, "no property or link 'nosuch'"),
+        ("Things", {"$filter": "frobnicate(name) eq 1"}, 400, "unknown function"),
+        ("Things", {"$filter": "name eq 'x' ; DROP TABLE"}, 400, "cannot read"),
+        ("Things", {"$top": "5000"}, 400, "at most 1000"),
+        ("Things", {"$skip": "-1"}, 400, "whole number"),
+        ("Things", {"$orderby": "name sideways"}, 400, "$orderby"),
+        ("Things", {"$expand": "Nothing"}, 400, "no link 'Nothing'"),
+        ("Things", {"$foo": "1"}, 400, "unknown query option"),
+        ("Things(99999)", {}, 404, "no Thing 99999"),
+        ("Gadgets", {}, 404, "no entity set"),
+    ],
+)
+def test_bad_requests_get_a_reason(client, data, path, query, status, message):
+    answer = get(client, path, **query)
+    assert answer.status_code == status
+    assert message in answer.json()["message"]
+
+
+def test_private_things_are_for_their_tenant_only(client, data, tokens):
+    theirs = data["barleben"].thing.pk
+    assert get(client, f"Things({theirs})").status_code == 404
+    assert get(client, f"Things({theirs})", tokens["haldensleben"]).status_code == 404
+    assert get(client, f"Things({theirs})", tokens["barleben"]).status_code == 200
+    hidden = data["barleben"].streams["co2"].pk
+    assert get(client, f"Datastreams({hidden})/Observations").status_code == 404
+    mine = get(client, "Things", tokens["barleben"], **{"$select": "name"}).json()["value"]
+    assert sorted(t["name"] for t in mine) == ["Luftmessstation Markt", "Luftmessstation Rathaus"]
+    # The tenant's own root shows only that tenant.
+    there = client.get("/t/haldensleben/sta/v1.1/Things", headers={}).json()["value"]
+    assert [t["name"] for t in there] == ["Luftmessstation Markt"]
+
+
+def _post(client, path, body, token=None):
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    data = body if isinstance(body, str) else json.dumps(body)
+    return client.post(path, data, content_type="application/json", headers=headers)
+
+
+THING = {
+    "name": "Pegel Ohre",
+    "description": "Wasserstand an der Brücke",
+    "Locations": [
+        {
+            "name": "Brücke",
+            "encodingType": "application/geo+json",
+            "location": {"type": "Point", "coordinates": [11.42, 52.29]},
+        }
+    ],
+    "Datastreams": [
+        {
+            "name": "Wasserstand",
+            "unitOfMeasurement": {"name": "centimetre", "symbol": "cm", "definition": "ucum:cm"},
+            "Sensor": {"name": "Radarpegel", "encodingType": "text/html", "metadata": "x"},
+            "ObservedProperty": {"name": "Wasserstand", "definition": "https://example.org/pegel"},
+        }
+    ],
+}
+
+
+def test_creating_things_datastreams_and_observations(client, data, tokens):
+    url = "/t/haldensleben/sta/v1.1/"
+    assert _post(client, url + "Things", THING).status_code == 401
+    assert _post(client, url + "Things", THING, tokens["barleben"]).status_code == 403
+    assert _post(client, f"{STA}/Things", THING, tokens["haldensleben"]).status_code == 400
+    made = _post(client, url + "Things", THING, tokens["haldensleben"])
+    assert made.status_code == 201, made.content
+    thing_id = made.json()["@iot.id"]
+    assert made["Location"].endswith(f"/t/haldensleben/sta/v1.1/Things({thing_id})")
+    [stream] = get(client, f"Things({thing_id})/Datastreams").json()["value"]
+    observation = {"phenomenonTime": "2026-11-26T10:00:00Z", "result": 142}
+    created = _post(
+        client,
+        f"{url}Datastreams({stream['@iot.id']})/Observations",
+        observation,
+        tokens["haldensleben"],
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["result"] == 142.0
+    latest = client.get("/api/v1/t/haldensleben/sensoren/aktuell.json").json()["datastreams"]
+    assert {d["datastream"]: d["result"] for d in latest}[stream["@iot.id"]] == 142.0
+    bad = [
+        ({"phenomenonTime": "2026-11-26T10:00:00Z", "result": "hoch"}, "expected a number"),
+        ({"result": 1}, "phenomenonTime"),
+        ({"phenomenonTime": "2026-11-26T10:00:00Z"}, "result is missing"),
+    ]
+    for body, message in bad:
+        refused = _post(
+            client,
+            f"{url}Datastreams({stream['@iot.id']})/Observations",
+            body,
+            tokens["haldensleben"],
+        )
+        assert refused.status_code == 400
+        assert message in refused.json()["message"]
+    other = data["barleben"].streams["co2"].pk
+    assert (
+        _post(
+            client, f"{STA}/Datastreams({other})/Observations", observation, tokens["haldensleben"]
+        ).status_code
+        == 403
+    )
+    assert _post(client, url + "Things", "{kaputt", tokens["haldensleben"]).status_code == 400
+    assert _post(client, url + "Things", {"name": ""}, tokens["haldensleben"]).status_code == 400
+    with system_context():
+        assert Thing.objects.filter(name="").count() == 0
