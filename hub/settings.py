@@ -155,6 +155,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hub.participation.tasks.anonymise_reports",
         "schedule": 60.0 * 60,
     },
+    "sensor-maintenance": {"task": "hub.sensors.tasks.maintain", "schedule": 60.0 * 60 * 24},
+    "sensor-rollups": {"task": "hub.sensors.tasks.rollups", "schedule": 60.0 * 60},
 }
 HUB_OPEN311_ANONYMOUS_PER_MINUTE = CONFIG["HUB_OPEN311_ANONYMOUS_PER_MINUTE"]
 HUB_REPORT_ANONYMISE_DAYS = CONFIG["HUB_REPORT_ANONYMISE_DAYS"]
