@@ -13,14 +13,17 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_date, parse_datetime
-from ninja import Router
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from hub.exports import csv_response
 from hub.geo.publishers import ogc_resources
 from hub.registry import PublicDataset, Resource
-from hub.sensors.models import Datastream, SensorNetwork
+from hub.sensors import devices as device_service
+from hub.sensors.models import Datastream, Device, SensorNetwork
 from hub.tenancy.context import system_context, tenant_context
+from hub.tenancy.models import Role
+from hub.tenancy.permissions import TenantRoles
 from hub.tenancy.selectors import active_tenants
 
 router = Router(tags=["sensors"])
@@ -163,3 +166,69 @@ def public_datasets() -> Iterator[PublicDataset]:
                 *ogc_resources(tenant.slug, "messstellen"),
             ),
         )
+
+
+# -- registering devices (people and clients with a writing role on the tenant) ---------------
+
+WRITERS = TenantRoles(Role.EDITOR, Role.DEVELOPER, Role.TENANT_ADMIN, Role.REGION_ADMIN)
+
+
+class DeviceIn(Schema):
+    network: str
+    key: str
+    thing: int
+    mapping: dict[str, int]
+    decoder: str = ""
+
+
+class DeviceOut(Schema):
+    network: str
+    key: str
+    thing: int
+    mapping: dict[str, int]
+    decoder: str
+
+
+def _out(device: Device) -> dict:
+    return {
+        "network": device.network,
+        "key": device.key,
+        "thing": device.thing_id,
+        "mapping": device.mapping,
+        "decoder": device.decoder,
+    }
+
+
+@router.get(
+    "/t/{slug}/sensoren/geraete",
+    response=list[DeviceOut],
+    auth=WRITERS,
+    url_name="sensor_devices",
+    summary="The tenant's registered devices",
+)
+def list_devices(request, slug: str):
+    with tenant_context([request.tenant.pk]):
+        return [_out(d) for d in Device.objects.filter(tenant=request.tenant).order_by("pk")]
+
+
+@router.post(
+    "/t/{slug}/sensoren/geraete",
+    response={201: DeviceOut},
+    auth=WRITERS,
+    url_name="sensor_device_register",
+    summary="Register (or change) a device: network, key, thing and value → datastream",
+)
+def register_device(request, slug: str, body: DeviceIn):
+    try:
+        with tenant_context([request.tenant.pk]):
+            device = device_service.register(
+                request.tenant,
+                network=body.network,
+                key=body.key,
+                thing_id=body.thing,
+                mapping=body.mapping,
+                decoder=body.decoder,
+            )
+    except device_service.DeviceError as exc:
+        raise HttpError(400, str(exc)) from None
+    return Status(201, _out(device))

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""`hub sensors import-devices FILE --tenant SLUG`: register devices from a CSV file
+(columns network, key, thing, decoder, mapping as "value=datastream-id; …"), with a progress
+bar and a report per row; `hub sensors maintain`: partitions, retention and rollups now."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from hub.sensors import devices, tasks
+from hub.tenancy.context import tenant_context
+from hub.tenancy.models import Tenant
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class Command(BaseCommand):
+    help = "Sensor network administration: import devices, run maintenance."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        imported = sub.add_parser("import-devices", help="register devices from a CSV file")
+        imported.add_argument("file", type=Path)
+        imported.add_argument("--tenant", required=True)
+        sub.add_parser("maintain", help="partitions ahead, retention, rollups")
+
+    def handle(self, *args, action: str, **options):
+        if action == "maintain":
+            self.stdout.write(f"maintenance: {tasks.maintain()}, rollups: {tasks.rollups()}")
+            return
+        path: Path = options["file"]
+        tenant = Tenant.objects.filter(slug=options["tenant"], is_active=True).first()
+        if tenant is None:
+            raise CommandError(f"no active tenant {options['tenant']!r}")
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise CommandError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB; split it")
+        try:
+            text = path.read_text("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{path}: not UTF-8 text ({exc})") from None
+        try:
+            with (
+                tenant_context([tenant.pk]),
+                tqdm(desc="devices", unit=" rows", disable=None) as bar,
+            ):
+                report = devices.import_rows(tenant, devices.rows_of(text), bar)
+        except (devices.DeviceError, csv.Error) as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        for line, problem in report.problems[:50]:
+            self.stdout.write(f"  line {line}: {problem}")
+        if len(report.problems) > 50:
+            self.stdout.write(f"  … and {len(report.problems) - 50} more problems")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Devices: {report.registered} registered of {report.rows} rows, "
+                f"{len(report.problems)} refused."
+            )
+        )
