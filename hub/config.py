@@ -59,6 +59,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HUB_REDIS_URL", str, "redis://127.0.0.1:6379/0", "Redis: Celery broker and cache"),
     Setting("HUB_MQTT_HOST", str, "127.0.0.1", "MQTT broker host"),
     Setting("HUB_MQTT_PORT", int, "1883", "MQTT broker port"),
+    Setting("HUB_MQTT_USER", str, "hub", "the hub's own MQTT user (ingest, simulation, health)"),
+    Setting("HUB_MQTT_PASSWORD", str, None, "its password", secret=True),
     Setting(
         "HUB_KEYCLOAK_URL",
         str,

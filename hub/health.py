@@ -12,7 +12,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from paho.mqtt.client import CallbackAPIVersion, Client, MQTTErrorCode
+from paho.mqtt.client import MQTTErrorCode
+
+from hub import mqtt
 
 
 def _postgresql(timeout: float) -> str:
@@ -35,7 +37,7 @@ def _redis(timeout: float) -> str:
 
 def _mosquitto(timeout: float) -> str:
     host, port = settings.HUB_MQTT
-    client = Client(CallbackAPIVersion.VERSION2, client_id="", clean_session=True)
+    client = mqtt.client(clean_session=True)
     client.connect(host, port, keepalive=max(5, int(timeout) + 1))
     try:
         # connect() only opens the socket; loop until the broker's CONNACK arrives.

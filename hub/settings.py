@@ -171,6 +171,9 @@ DEFAULT_FROM_EMAIL = CONFIG["HUB_MAIL_FROM"]
 HUB_MAIL_DIR = STATE_DIR / "mail"
 
 HUB_MQTT = (CONFIG["HUB_MQTT_HOST"], CONFIG["HUB_MQTT_PORT"])
+HUB_MQTT_AUTH = (CONFIG["HUB_MQTT_USER"], CONFIG["HUB_MQTT_PASSWORD"])
+# The local stack's Mosquitto reads its users from here (hub sensors mqtt-password).
+HUB_MQTT_DIR = STATE_DIR / "mosquitto"
 HUB_KEYCLOAK = {
     "url": CONFIG["HUB_KEYCLOAK_URL"],
     "health_url": CONFIG["HUB_KEYCLOAK_HEALTH_URL"],

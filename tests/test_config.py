@@ -13,6 +13,7 @@ CLIENT_SECRETS = {
     "HUB_OGC_CLIENT_SECRET": "o",
     "HUB_CKAN_API_TOKEN": "t",
     "HUB_OGC_DB_PASSWORD": "g",
+    "HUB_MQTT_PASSWORD": "m",
 }
 
 

@@ -164,7 +164,7 @@ ensure_secrets() {
   local key
   for key in HUB_OIDC_CLIENT_SECRET HUB_CKAN_CLIENT_SECRET HUB_OGC_CLIENT_SECRET \
              HUB_IDP_HOHE_BOERDE_SECRET CKAN_DB_PASSWORD CKAN_DATASTORE_RO_PASSWORD \
-             CKAN_SECRET_KEY CKAN_SYSADMIN_PASSWORD HUB_OGC_DB_PASSWORD; do
+             CKAN_SECRET_KEY CKAN_SYSADMIN_PASSWORD HUB_OGC_DB_PASSWORD HUB_MQTT_PASSWORD; do
     grep -q "^$key=" "$f" || echo "$key=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')" >> "$f"
   done
   # shellcheck disable=SC1090
@@ -185,6 +185,8 @@ HUB_DB_PASSWORD=$HUB_DB_PASSWORD
 HUB_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
 HUB_MQTT_HOST=127.0.0.1
 HUB_MQTT_PORT=$MQTT_PORT
+HUB_MQTT_USER=hub
+HUB_MQTT_PASSWORD=$HUB_MQTT_PASSWORD
 HUB_SMTP_PORT=$SMTP_PORT
 HUB_KEYCLOAK_URL=http://localhost:$KC_PORT
 HUB_KEYCLOAK_HEALTH_URL=http://127.0.0.1:$KC_MGMT_PORT/health/ready
@@ -255,7 +257,7 @@ wait_for() {  # wait_for NAME SECONDS CHECK...
 
 health_postgresql() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
 health_redis()      { [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; }
-health_mosquitto()  { mosquitto_sub -h 127.0.0.1 -p "$MQTT_PORT" -t '$SYS/broker/version' -C 1 -W 3 > /dev/null; }
+health_mosquitto()  { mosquitto_sub -h 127.0.0.1 -p "$MQTT_PORT" -u hub -P "$HUB_MQTT_PASSWORD" -t '$SYS/broker/version' -C 1 -W 3 > /dev/null; }
 health_keycloak()   { curl -fsS -m 3 "http://127.0.0.1:$KC_MGMT_PORT/health/ready" > /dev/null; }
 health_web()        { curl -fsS -m 5 "http://127.0.0.1:$WEB_PORT/healthz" > /dev/null; }
 health_worker()     { hub_env "$VENV/bin/celery" -A hub inspect ping --timeout 3 -d "hub-worker@$(hostname)" > /dev/null; }
@@ -351,11 +353,25 @@ start_mosquitto() {
   mkdir -p "$STATE/mosquitto"
   local user_line=""
   if as_root; then chown mosquitto "$STATE/mosquitto"; user_line="user mosquitto"; fi
-  # Anonymous access on loopback only; per-tenant credentials and ACLs come with sensor ingest.
+  # No anonymous access: the hub's processes are user "hub"; each tenant's devices are a user
+  # named after the tenant (hub sensors mqtt-password <slug>) and may use hub/<slug>/# only.
+  local pw="$STATE/mosquitto/passwd"
+  [ -f "$pw" ] || { : > "$pw"; chmod 0600 "$pw"; }
+  mosquitto_passwd -b "$pw" hub "$HUB_MQTT_PASSWORD"
+  cat > "$STATE/mosquitto/acl" <<EOF
+user hub
+topic readwrite #
+topic read \$SYS/#
+
+pattern readwrite hub/%u/#
+EOF
+  if as_root; then chown mosquitto "$pw" "$STATE/mosquitto/acl"; fi
   cat > "$STATE/mosquitto/mosquitto.conf" <<EOF
 $user_line
 listener $MQTT_PORT 127.0.0.1
-allow_anonymous true
+allow_anonymous false
+password_file $pw
+acl_file $STATE/mosquitto/acl
 persistence true
 persistence_location $STATE/mosquitto/
 log_dest stdout
@@ -616,7 +632,9 @@ $(printf '\033[1m')Regional Data Hub — local stack is up$(printf '\033[0m') ($
   Mails (SMTP sink :$SMTP_PORT)  $STATE/mail/*.eml
   PostgreSQL              127.0.0.1:$PG_PORT (databases hub, keycloak)
   Redis                   127.0.0.1:$REDIS_PORT
-  MQTT (Mosquitto)        127.0.0.1:$MQTT_PORT
+  MQTT (Mosquitto)        127.0.0.1:$MQTT_PORT  (user hub / $HUB_MQTT_PASSWORD; a tenant's devices:
+                          hub sensors mqtt-password <slug>, then hub/<slug>/devices/<device>/up)
+  SensorThings API        http://localhost:$WEB_PORT/sta/v1.1/
 
   Demo logins (local only; passwords are in $STATE/secrets.env)
     Sign in at http://localhost:$WEB_PORT/oidc/authenticate/ (realm "region"):

@@ -29,14 +29,17 @@ from django.db import DatabaseError, connection, transaction
 
 from connectors import lorawan
 from connectors.base import PayloadInvalid
+from hub import mqtt as hub_mqtt
 from hub.sensors import ingest
 from hub.tenancy.context import system_context
 from hub.tenancy.models import Tenant
 
 log = logging.getLogger(__name__)
 
-TOPICS = ("v3/+/devices/+/up", "hub/+/devices/+/up", "v1.1/#")
-STA_TOPIC = re.compile(r"^v1\.1/Datastreams\((\d+)\)/Observations$")
+TOPICS = ("v3/+/devices/+/up", "hub/+/devices/+/up", "hub/+/v1.1/#", "v1.1/#")
+# The tenant's own (`hub/<tenant>/v1.1/...`, where its MQTT user may write) and the plain one,
+# which only the hub's own user may use.
+STA_TOPIC = re.compile(r"^(?:hub/([a-z0-9-]+)/)?v1\.1/Datastreams\((\d+)\)/Observations$")
 HUB_TOPIC = re.compile(r"^hub/([a-z0-9-]+)/devices/([^/]+)/up$")
 
 
@@ -67,12 +70,7 @@ class Consumer:
         self.stats = Stats()
         self.stopping = threading.Event()
         self._tenants: dict[str, int | None] = {}
-        self.client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2,
-            client_id=client_id,
-            clean_session=False,
-            manual_ack=True,
-        )
+        self.client = hub_mqtt.client(client_id, clean_session=False, manual_ack=True)
         # Enough unacknowledged messages in flight to fill a batch while the last one commits.
         self.client.max_inflight_messages_set(batch_size * 2)
         self.client.max_queued_messages_set(0)
@@ -191,9 +189,9 @@ class Consumer:
                 raise PayloadInvalid(f"unknown tenant {match[1]!r} in the topic")
             return self.resolver.rows(lorawan.plain(doc, match[2], payload), tenant_id=tenant_id)
         if match := STA_TOPIC.match(topic):
-            stream = self.resolver.datastream(int(match[1]))
-            if stream is None:
-                raise PayloadInvalid(f"unknown datastream {match[1]}")
+            stream = self.resolver.datastream(int(match[2]))
+            if stream is None or (match[1] and stream[0] != self._tenant(match[1])):
+                raise PayloadInvalid(f"unknown datastream {match[2]}")
             tenant_id, numeric = stream
-            return [ingest.observation_row(int(match[1]), tenant_id, numeric, doc, payload)]
+            return [ingest.observation_row(int(match[2]), tenant_id, numeric, doc, payload)]
         raise PayloadInvalid(f"no reader for topic {topic!r}")

@@ -7,12 +7,12 @@ import json
 import threading
 import uuid
 
-import paho.mqtt.client as mqtt
 import pytest
 import requests
 from django.conf import settings
 from keycloak import KeycloakAdmin
 
+from hub import mqtt as hub_mqtt
 from identity.keycloak import admin_client, provider
 
 WEB = "http://127.0.0.1:8000"
@@ -83,7 +83,7 @@ def test_mosquitto_delivers_a_qos1_message_round_trip():
         received.append(message.payload)
         arrived.set()
 
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+    client = hub_mqtt.client()
     client.on_message = on_message
     client.on_subscribe = lambda *args: subscribed.set()
     client.connect(host, port)

@@ -10,11 +10,11 @@ import threading
 import time
 import uuid
 
-import paho.mqtt.client as mqtt
 import pytest
 from django.conf import settings
 from django.db import connection
 
+from hub import mqtt as hub_mqtt
 from hub.sensors.consumer import Consumer
 from hub.tenancy.context import system_context
 from tests.sensors.conftest import sample
@@ -24,7 +24,7 @@ HOST, PORT = settings.HUB_MQTT
 
 
 def publish(messages: list[tuple[str, bytes]]) -> None:
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"test-{uuid.uuid4().hex[:8]}")
+    client = hub_mqtt.client(f"test-{uuid.uuid4().hex[:8]}")
     client.connect(HOST, PORT)
     client.loop_start()
     try:

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from hub.sensors import devices, tasks
+from hub.sensors import devices, mqtt_users, tasks
 from hub.tenancy.context import tenant_context
 from hub.tenancy.models import Tenant
 
@@ -27,8 +27,32 @@ class Command(BaseCommand):
         imported.add_argument("file", type=Path)
         imported.add_argument("--tenant", required=True)
         sub.add_parser("maintain", help="partitions ahead, retention, rollups")
+        password = sub.add_parser(
+            "mqtt-password", help="create or change a tenant's MQTT user (prints the password)"
+        )
+        password.add_argument("tenant")
+        password.add_argument("--remove", action="store_true", help="delete the user instead")
+
+    def _mqtt_password(self, slug: str, *, remove: bool) -> None:
+        if not Tenant.objects.filter(slug=slug, is_active=True).exists():
+            raise CommandError(f"no active tenant {slug!r}")
+        try:
+            if remove:
+                mqtt_users.remove(slug)
+                self.stdout.write(f"MQTT user {slug} removed.")
+                return
+            password = mqtt_users.set_password(slug)
+        except mqtt_users.MqttUserError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            f"MQTT user {slug}, password (shown once): {password}\n"
+            f"Devices publish to hub/{slug}/devices/<device>/up."
+        )
 
     def handle(self, *args, action: str, **options):
+        if action == "mqtt-password":
+            self._mqtt_password(options["tenant"], remove=options["remove"])
+            return
         if action == "maintain":
             self.stdout.write(f"maintenance: {tasks.maintain()}, rollups: {tasks.rollups()}")
             return

@@ -20,11 +20,11 @@ import random
 import secrets
 import time
 
-import paho.mqtt.client as mqtt
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.management.base import BaseCommand, CommandError
 
+from hub import mqtt as hub_mqtt
 from hub.sensors.models import (
     Datastream,
     Device,
@@ -163,7 +163,7 @@ class Command(BaseCommand):
         if not devices:
             raise CommandError("none of the seed tenants exists: run `hub tenants apply` first")
         host, port = settings.HUB_MQTT
-        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="hub-simulate")
+        client = hub_mqtt.client("hub-simulate")
         try:
             client.connect(host, port)
         except OSError as exc:
