@@ -192,6 +192,10 @@ def test_creating_things_datastreams_and_observations(client, data, tokens):
     thing_id = made.json()["@iot.id"]
     assert made["Location"].endswith(f"/t/haldensleben/sta/v1.1/Things({thing_id})")
     [stream] = get(client, f"Things({thing_id})/Datastreams").json()["value"]
+    [history] = get(
+        client, f"Things({thing_id})/HistoricalLocations", **{"$expand": "Locations"}
+    ).json()["value"]
+    assert [place["name"] for place in history["Locations"]] == ["Brücke"]
     observation = {"phenomenonTime": "2026-11-26T10:00:00Z", "result": 142}
     created = _post(
         client,

@@ -23,6 +23,7 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from connectors.base import PayloadInvalid
@@ -497,8 +498,16 @@ def _thing(doc: dict, tenant: Tenant) -> m.Thing:
         description=_text(doc, "description", required=False, limit=4000),
         properties=doc.get("properties") if isinstance(doc.get("properties"), dict) else {},
     )
-    for item in doc.get("Locations") or []:
-        thing.locations.add(_ref(m.Location, item, tenant, _location, "Location"))
+    places = [
+        _ref(m.Location, item, tenant, _location, "Location") for item in doc.get("Locations") or []
+    ]
+    if places:
+        thing.locations.add(*places)
+        # The standard: giving a Thing its Location records a HistoricalLocation.
+        history = m.HistoricalLocation.objects.create(
+            tenant=tenant, thing=thing, time=timezone.now()
+        )
+        history.locations.add(*places)
     for item in doc.get("Datastreams") or []:
         if not isinstance(item, dict):
             raise StaError(400, "Datastreams must be objects")
