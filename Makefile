@@ -31,6 +31,8 @@ bench: up ## benchmarks: figures and ratios, not pass/fail
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_identity.py
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_catalog.py
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_participation.py
+	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_durability.py
+	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_sensors.py
 
 lint: ## ruff (lint and format check)
 	@$(VENV)/bin/ruff check .

@@ -16,6 +16,7 @@ Topics:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import queue
@@ -25,7 +26,9 @@ import time
 from dataclasses import dataclass, field
 
 import paho.mqtt.client as mqtt
-from django.db import DatabaseError, connection, transaction
+import psycopg
+from django.db import Error as DjangoDatabaseError
+from django.db import connection, transaction
 
 from connectors import lorawan
 from connectors.base import PayloadInvalid
@@ -36,6 +39,8 @@ from hub.tenancy.models import Tenant
 
 log = logging.getLogger(__name__)
 
+# Django wraps the ORM's errors; the COPY runs on psycopg's own cursor and raises psycopg's.
+DatabaseUnavailable = (DjangoDatabaseError, psycopg.Error)
 TOPICS = ("v3/+/devices/+/up", "hub/+/devices/+/up", "hub/+/v1.1/#", "v1.1/#")
 # The tenant's own (`hub/<tenant>/v1.1/...`, where its MQTT user may write) and the plain one,
 # which only the hub's own user may use.
@@ -119,10 +124,10 @@ class Consumer:
         While the database is away, the same batch is tried again with growing pauses; nothing
         is acknowledged before it is committed.
         """
-        rows, dead = self._map(batch)
         pause = 0.5
         while not self.stopping.is_set():
             try:
+                rows, dead = self._map(batch)  # device lookups read the database too
                 with system_context(), transaction.atomic(), connection.cursor() as cursor:
                     new = ingest.write(cursor.cursor, rows)
                     for topic, reason, payload, tenant_id in dead:
@@ -135,10 +140,11 @@ class Consumer:
                             tenant_id=tenant_id,
                         )
                 break
-            except DatabaseError as exc:
+            except DatabaseUnavailable as exc:
                 self.stats.retries += 1
                 log.warning("ingest: database unavailable (%s); retrying in %.1f s", exc, pause)
-                connection.close()
+                with contextlib.suppress(DatabaseUnavailable):  # the old one is gone anyway
+                    connection.close()
                 time.sleep(pause)
                 pause = min(pause * 2, 10.0)
         else:
@@ -167,7 +173,7 @@ class Consumer:
                 rows += self.rows(message.topic, message.payload)
             except PayloadInvalid as exc:
                 dead.append((message.topic, str(exc), message.payload, None))
-            except DatabaseError:
+            except DatabaseUnavailable:
                 raise
             except Exception as exc:  # one bad message never stops the consumer
                 log.exception("ingest: unexpected error on %s", message.topic)

@@ -28,6 +28,7 @@ MAX_DEAD_LETTER = 1024 * 1024  # what is kept of a refused payload
 FUTURE = dt.timedelta(days=1)
 PAST = dt.timedelta(days=3650)
 CACHE_SECONDS = 60.0
+UNKNOWN_SECONDS = 5.0  # an unknown device may be registered any moment: ask again soon
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Resolver:
     def device(self, network: str, key: str) -> Target | None:
         now = time.monotonic()
         hit = self._cache.get((network, key))
-        if hit and now - hit[0] < CACHE_SECONDS:
+        if hit and now - hit[0] < (CACHE_SECONDS if hit[1] is not None else UNKNOWN_SECONDS):
             return hit[1]
         with system_context():
             found = Device.objects.filter(network=network, key=key).first()
