@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from hub.consultations import services
 from hub.consultations.models import Moderation, Phase
-from hub.geo.addresses import resolve as resolve_address
+from hub.geo.forms import PlaceMixin
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(PlaceMixin, forms.Form):
     """A proposal: the place from the map (lat/lon, filled by a click) or, without a map, from
     the list of places in the consultation's area (bus stops), plus a description of the spot."""
 
@@ -32,44 +32,16 @@ class ProposalForm(forms.Form):
         ),
     )
 
+    address_field = "place"
+
     def __init__(self, *args, stops, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["near_stop"].choices = [("", _("(keine)"))] + [
-            (s.id, s.properties["name"]) for s in stops
-        ]
-        self.stops = {s.id: s for s in stops}
+        self.init_stops(stops)
 
     def clean(self):
-        data = super().clean()
-        lat, lon, stop = data.get("lat"), data.get("lon"), data.get("near_stop")
-        if (lat is None) != (lon is None):
-            raise forms.ValidationError(_("Breiten- und Längengrad gehören zusammen."))
-        if lat is None and stop in self.stops:
-            chosen = self.stops[stop]
-            data["lat"], data["lon"] = chosen.lat, chosen.lon
-            if not data.get("place"):
-                data["place"] = _("Haltestelle %s") % chosen.properties["name"]
-        place = (data.get("place") or "").strip()
-        if data.get("lat") is None and place:
-            found = resolve_address(place, stops=self.stops.values())
-            if found is None:
-                self.add_error(
-                    "place",
-                    _(
-                        "Diese Adresse kennen wir nicht. Bitte den Ort auf der Karte antippen, "
-                        "Koordinaten eingeben oder eine Haltestelle in der Nähe wählen."
-                    ),
-                )
-                return data
-            data["lat"], data["lon"] = found.point.y, found.point.x
-        if data.get("lat") is None:
-            self.add_error(
-                "near_stop",
-                _(
-                    "Bitte den Ort auf der Karte antippen, eine Adresse eingeben oder eine "
-                    "Haltestelle in der Nähe wählen."
-                ),
-            )
+        data = self.locate(super().clean())
+        if data.get("stop_name") and not data.get("place"):
+            data["place"] = _("Haltestelle %s") % data["stop_name"]
         return data
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hub.geo.addresses import resolve as resolve_address
+from hub.geo.forms import PlaceMixin
 from hub.participation.models import Category, Status
 from hub.participation.photos import MAX_PHOTOS
 
@@ -27,7 +27,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ReportForm(forms.Form):
+class ReportForm(PlaceMixin, forms.Form):
     """The citizen's report. The place comes from the map (lat/lon, filled by a click), or,
     without a map, from the list of bus stops of the municipality ("near the stop …")."""
 
@@ -63,11 +63,8 @@ class ReportForm(forms.Form):
     def __init__(self, *args, tenant, stops, consent_text, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(tenant=tenant, is_active=True)
-        self.fields["near_stop"].choices = [("", _("(keine)"))] + [
-            (s.id, s.properties["name"]) for s in stops
-        ]
+        self.init_stops(stops)
         self.fields["consent"].label = consent_text
-        self.stops = {s.id: s for s in stops}
 
     def clean_photos(self):
         files = self.cleaned_data.get("photos") or []
@@ -76,36 +73,7 @@ class ReportForm(forms.Form):
         return files
 
     def clean(self):
-        data = super().clean()
-        lat, lon, stop = data.get("lat"), data.get("lon"), data.get("near_stop")
-        if (lat is None) != (lon is None):
-            raise forms.ValidationError(_("Breiten- und Längengrad gehören zusammen."))
-        if lat is None and stop:
-            place = self.stops.get(stop)
-            if place is not None:
-                data["lat"], data["lon"] = place.lat, place.lon
-        address = (data.get("address") or "").strip()
-        if data.get("lat") is None and address:
-            found = resolve_address(address, stops=self.stops.values())
-            if found is None:
-                self.add_error(
-                    "address",
-                    _(
-                        "Diese Adresse kennen wir nicht. Bitte den Ort auf der Karte antippen, "
-                        "Koordinaten eingeben oder eine Haltestelle in der Nähe wählen."
-                    ),
-                )
-                return data
-            data["lat"], data["lon"] = found.point.y, found.point.x
-            self.resolved = found
-        if data.get("lat") is None:
-            self.add_error(
-                "near_stop",
-                _(
-                    "Bitte den Ort auf der Karte antippen, eine Adresse eingeben oder eine "
-                    "Haltestelle in der Nähe wählen."
-                ),
-            )
+        data = self.locate(super().clean())
         if (data.get("name") or data.get("email")) and not data.get("consent"):
             self.add_error(
                 "consent", _("Für Name oder E-Mail-Adresse brauchen wir Ihre Einwilligung.")

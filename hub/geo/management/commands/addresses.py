@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from hub.files import read_text
 from hub.geo import addresses
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -43,14 +44,7 @@ class Command(BaseCommand):
             report = addresses.import_rows(addresses.charging_register_rows(), source)
         else:
             path: Path = options["file"]
-            if not path.is_file():
-                raise CommandError(f"{path}: no such file")
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise CommandError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB; split it")
-            try:
-                text = path.read_text("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise CommandError(f"{path}: not UTF-8 text ({exc})") from None
+            text = read_text(path, MAX_FILE_BYTES)
             try:
                 with tqdm(desc="addresses", unit=" rows", disable=None) as progress:
                     report = addresses.import_rows(

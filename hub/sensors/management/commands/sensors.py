@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from hub.files import read_text
 from hub.sensors import devices, mqtt_users, tasks
 from hub.tenancy.context import tenant_context
 from hub.tenancy.models import Tenant
@@ -60,14 +61,7 @@ class Command(BaseCommand):
         tenant = Tenant.objects.filter(slug=options["tenant"], is_active=True).first()
         if tenant is None:
             raise CommandError(f"no active tenant {options['tenant']!r}")
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise CommandError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB; split it")
-        try:
-            text = path.read_text("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{path}: not UTF-8 text ({exc})") from None
+        text = read_text(path, MAX_FILE_BYTES)
         try:
             with (
                 tenant_context([tenant.pk]),
