@@ -43,7 +43,8 @@ def latest(tenant) -> list[dict]:
             " l.result, l.result_json FROM sensors_datastream d"
             " JOIN sensors_thing t ON t.id = d.thing_id"
             " LEFT JOIN sensors_latest l ON l.datastream_id = d.id"
-            " WHERE d.tenant_id = %s ORDER BY t.name, d.name, d.id",
+            # Open data: the public things only (a private one is the tenant's own business).
+            " WHERE d.tenant_id = %s AND t.public ORDER BY t.name, d.name, d.id",
             [tenant.pk],
         )
         return [
@@ -85,14 +86,12 @@ def _rows(tenant, start: dt.datetime, end: dt.datetime, datastream: int | None) 
         raise HttpError(400, "bis must come after von")
     if end - start > MAX_RANGE:
         raise HttpError(400, f"at most {MAX_RANGE.days} days at once")
-    where, params = (
-        "tenant_id = %s AND phenomenon_time >= %s AND phenomenon_time < %s",
-        [
-            tenant.pk,
-            start,
-            end,
-        ],
+    where = (
+        "tenant_id = %s AND phenomenon_time >= %s AND phenomenon_time < %s AND datastream_id IN"
+        " (SELECT d.id FROM sensors_datastream d JOIN sensors_thing t ON t.id = d.thing_id"
+        "  WHERE t.public)"
     )
+    params = [tenant.pk, start, end]
     if datastream is not None:
         where += " AND datastream_id = %s"
         params.append(datastream)
@@ -115,7 +114,7 @@ def _rows(tenant, start: dt.datetime, end: dt.datetime, datastream: int | None) 
 def datastream_csv(request, slug: str, datastream: int, von: str = "", bis: str = ""):
     tenant = _tenant(slug)
     with tenant_context([tenant.pk]):
-        get_object_or_404(Datastream, pk=datastream, tenant=tenant)
+        get_object_or_404(Datastream, pk=datastream, tenant=tenant, thing__public=True)
     now = dt.datetime.now(dt.UTC)
     end = _moment(bis, "bis", now)
     start = _moment(von, "von", end - dt.timedelta(days=1))

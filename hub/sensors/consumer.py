@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import paho.mqtt.client as mqtt
 import psycopg
 from django.db import Error as DjangoDatabaseError
+from django.db import IntegrityError as DjangoIntegrityError
 from django.db import connection, transaction
 
 from connectors import lorawan
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 # Django wraps the ORM's errors; the COPY runs on psycopg's own cursor and raises psycopg's.
 DatabaseUnavailable = (DjangoDatabaseError, psycopg.Error)
+IntegrityErrors = (DjangoIntegrityError, psycopg.errors.IntegrityError)
 TOPICS = ("v3/+/devices/+/up", "hub/+/devices/+/up", "hub/+/v1.1/#", "v1.1/#")
 # The tenant's own (`hub/<tenant>/v1.1/...`, where its MQTT user may write) and the plain one,
 # which only the hub's own user may use.
@@ -140,6 +142,11 @@ class Consumer:
                             tenant_id=tenant_id,
                         )
                 break
+            except IntegrityErrors:
+                # A datastream went away under a cached device mapping (deleted in another
+                # process): forget the mappings and map the batch again, at once.
+                self.resolver.forget()
+                continue
             except DatabaseUnavailable as exc:
                 self.stats.retries += 1
                 log.warning("ingest: database unavailable (%s); retrying in %.1f s", exc, pause)

@@ -73,3 +73,20 @@ def test_each_sensor_network_is_an_open_dataset(stations):
     formats = [r.format for r in mine[0].resources]
     assert formats[:2] == ["JSON", "CSV"]
     assert "WMS" in formats
+
+
+def test_private_things_stay_out_of_the_open_data(client, stations):
+    from hub.sensors.models import Thing
+    from hub.tenancy.context import system_context
+
+    stored = post(client, CHIRPSTACK, sample("chirpstack_v4_up_thingsboard_milesight_am103.json"))
+    assert stored.status_code == 202
+    station = stations["haldensleben"]
+    with system_context():
+        Thing.objects.filter(pk=station.thing.pk).update(public=False)
+    latest = client.get(f"{BASE}/aktuell.json").json()["datastreams"]
+    assert station.streams["co2"].pk not in {d["datastream"] for d in latest}
+    url = f"{BASE}/datenstroeme/{station.streams['co2'].pk}/beobachtungen.csv"
+    assert client.get(url, {"von": "2023-05-22", "bis": "2023-05-23"}).status_code == 404
+    day = client.get(f"{BASE}/tag.csv", {"datum": "2023-05-22"})
+    assert rows(day) == [["datastream", "phenomenon_time", "result"]]

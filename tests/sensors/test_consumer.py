@@ -55,8 +55,9 @@ def count(sql: str, params=()) -> int:
         return cursor.fetchone()[0]
 
 
-def test_mqtt_messages_become_observations_and_bad_ones_dead_letters(stations):
+def test_mqtt_messages_become_observations_and_bad_ones_dead_letters(stations, forget_sessions):
     client_id = f"ingest-test-{uuid.uuid4().hex[:8]}"
+    forget_sessions.append(client_id)
     # Subscribe once first: the persistent session then keeps what is published meanwhile.
     consume(lambda: False, client_id, timeout=1.0)
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -124,3 +125,17 @@ def test_mqtt_messages_become_observations_and_bad_ones_dead_letters(stations):
     assert stored() == 301
     assert len(dead()) == len(bad)
     assert again.stats.retries == 0
+
+
+@pytest.fixture
+def forget_sessions():
+    """The test's persistent sessions would keep every later message at the broker."""
+    made: list[str] = []
+    yield made
+    for client_id in made:
+        gone = hub_mqtt.client(client_id, clean_session=True)
+        hub_mqtt.connect(gone)
+        gone.loop_start()
+        time.sleep(0.2)
+        gone.loop_stop()
+        gone.disconnect()
