@@ -18,3 +18,11 @@ def read_text(path: Path, max_bytes: int) -> str:
         return path.read_text("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CommandError(f"{path}: not UTF-8 text ({exc})") from None
+
+
+def report_problems(out, problems: list[tuple[int, str]], shown: int = 50) -> None:
+    """An import's refused lines, the first `shown` of them, on the command's output."""
+    for line, problem in problems[:shown]:
+        out.write(f"  line {line}: {problem}")
+    if len(problems) > shown:
+        out.write(f"  … and {len(problems) - shown} more problems")

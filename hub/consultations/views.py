@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -249,16 +249,8 @@ def proposal_detail(request, slug: str, consultation: str, pk: int):
     )
 
 
-def _act(request, item: Consultation, proposal: Proposal, action) -> None:
-    try:
-        with tenant_context([item.tenant_id]):
-            action()
-    except services.ConsultationError as exc:
-        messages.error(request, exc.message)
-
-
-@require_POST
-def proposal_support(request, slug: str, consultation: str, pk: int):
+def _on_proposal(request, slug: str, consultation: str, pk: int, action) -> HttpResponse:
+    """A signed-in citizen's action on a published proposal; back to its page, with a message."""
     item = _consultation(request, slug, consultation)
     proposal = _proposal(item, pk)
     back = reverse(
@@ -266,8 +258,17 @@ def proposal_support(request, slug: str, consultation: str, pk: int):
     )
     if not request.user.is_authenticated:
         return redirect_to_login(back, reverse("oidc_authentication_init"))
+    try:
+        with tenant_context([item.tenant_id]):
+            action(proposal)
+    except services.ConsultationError as exc:
+        messages.error(request, exc.message)
+    return redirect(back)
 
-    def act():
+
+@require_POST
+def proposal_support(request, slug: str, consultation: str, pk: int):
+    def act(proposal: Proposal) -> None:
         if request.POST.get("withdraw"):
             services.withdraw_support(proposal, request.user)
             messages.success(request, _("Sie unterstützen diesen Vorschlag nicht mehr."))
@@ -276,30 +277,20 @@ def proposal_support(request, slug: str, consultation: str, pk: int):
         else:
             messages.info(request, _("Sie unterstützen diesen Vorschlag bereits."))
 
-    _act(request, item, proposal, act)
-    return redirect(back)
+    return _on_proposal(request, slug, consultation, pk, act)
 
 
 @require_POST
 def proposal_comment(request, slug: str, consultation: str, pk: int):
-    item = _consultation(request, slug, consultation)
-    proposal = _proposal(item, pk)
-    back = reverse(
-        "consultations:proposal", kwargs={"slug": slug, "consultation": item.slug, "pk": pk}
-    )
-    if not request.user.is_authenticated:
-        return redirect_to_login(back, reverse("oidc_authentication_init"))
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(back)
-
-    def act():
+    def act(proposal: Proposal) -> None:
+        form = CommentForm(request.POST)
+        if not form.is_valid():
+            text = " ".join(e for errors in form.errors.values() for e in errors)
+            raise services.ConsultationError("text", text)
         services.comment(proposal, request.user, form.cleaned_data["text"])
         messages.success(request, _("Danke! Ihr Kommentar wird geprüft und dann veröffentlicht."))
 
-    _act(request, item, proposal, act)
-    return redirect(back)
+    return _on_proposal(request, slug, consultation, pk, act)
 
 
 @require_GET

@@ -60,6 +60,19 @@ def ogc(settings, tmp_path, categories):
     server.server_close()
 
 
+def as_ogc_role() -> psycopg.Connection:
+    """A connection as the role MapServer reads with (HUB_OGC_DB_USER)."""
+    db = settings.DATABASES["default"]
+    return psycopg.connect(
+        host=db["HOST"],
+        port=db["PORT"],
+        dbname=db["NAME"],
+        user=settings.HUB_OGC["db_user"],
+        password=settings.HUB_OGC["db_password"],
+        autocommit=True,
+    )
+
+
 def report(tenant, where, status: Status | None, text: str, **reporter):
     with system_context():
         category = services.category_of(tenant, "strassenbeleuchtung")
@@ -187,15 +200,7 @@ def test_bad_requests_get_a_clear_answer(ogc, reports):
 def test_the_ogc_role_reads_nothing_private(reports):
     """The wall is PostgreSQL's: the role MapServer uses cannot reach personal data or
     unreviewed reports, whatever SQL it sends."""
-    db = settings.DATABASES["default"]
-    with psycopg.connect(
-        host=db["HOST"],
-        port=db["PORT"],
-        dbname=db["NAME"],
-        user=settings.HUB_OGC["db_user"],
-        password=settings.HUB_OGC["db_password"],
-        autocommit=True,
-    ) as conn:
+    with as_ogc_role() as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("SELECT reporter_email FROM participation_report")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -250,15 +255,7 @@ def test_published_proposals_are_a_layer_too(ogc, consultation, people):
     assert hidden.pk != shown.pk
     other = Features(f"{ogc}/hohe-boerde/ogcapi/").collection_items("vorschlaege")
     assert other["features"] == []
-    db = settings.DATABASES["default"]
-    with psycopg.connect(
-        host=db["HOST"],
-        port=db["PORT"],
-        dbname=db["NAME"],
-        user=settings.HUB_OGC["db_user"],
-        password=settings.HUB_OGC["db_password"],
-        autocommit=True,
-    ) as conn:
+    with as_ogc_role() as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("SELECT author_id FROM consultations_proposal")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):

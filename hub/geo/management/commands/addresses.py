@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from hub.files import read_text
+from hub.files import read_text, report_problems
 from hub.geo import addresses
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -52,10 +52,7 @@ class Command(BaseCommand):
                     )
             except (addresses.AddressFileInvalid, csv.Error) as exc:
                 raise CommandError(f"{path}: {exc}") from None
-        for line, problem in report.problems[:50]:
-            self.stdout.write(f"  line {line}: {problem}")
-        if len(report.problems) > 50:
-            self.stdout.write(f"  … and {len(report.problems) - 50} more problems")
+        report_problems(self.stdout, report.problems)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Addresses: {report.imported} imported of {report.rows} rows, "

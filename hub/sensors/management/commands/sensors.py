@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from hub.files import read_text
+from hub.files import read_text, report_problems
 from hub.sensors import devices, mqtt_users, tasks
 from hub.tenancy.context import tenant_context
 from hub.tenancy.models import Tenant
@@ -70,10 +70,7 @@ class Command(BaseCommand):
                 report = devices.import_rows(tenant, devices.rows_of(text), bar)
         except (devices.DeviceError, csv.Error) as exc:
             raise CommandError(f"{path}: {exc}") from None
-        for line, problem in report.problems[:50]:
-            self.stdout.write(f"  line {line}: {problem}")
-        if len(report.problems) > 50:
-            self.stdout.write(f"  … and {len(report.problems) - 50} more problems")
+        report_problems(self.stdout, report.problems)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Devices: {report.registered} registered of {report.rows} rows, "
