@@ -17,7 +17,7 @@ from hub.sensors import models as m
 @dataclass(frozen=True)
 class Nav:
     target: str  # entity set
-    relation: str  # ORM name on this model
+    relation: str  # the ORM query name from this model (filters, and `<relation>_id` to one)
     many: bool
     back: str  # ORM path from the target to this model's id (for filtering the target)
 
@@ -149,7 +149,7 @@ SETS: dict[str, EntitySet] = {
                 "ObservedProperty": Nav(
                     "ObservedProperties", "observed_property", False, "datastreams__id"
                 ),
-                "Observations": Nav("Observations", "observation_set", True, "datastream_id"),
+                "Observations": Nav("Observations", "observation", True, "datastream_id"),
             },
             _public_thing("thing__"),
             render={"observedArea": _geojson},

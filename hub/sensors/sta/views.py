@@ -196,7 +196,7 @@ class Reader:
                 nav = current.navs.get(part)
                 if nav is None:
                     raise FilterError(f"{current.name} has no property or link {part!r}")
-                orm.append(nav.relation if not nav.relation.endswith("_set") else "observation")
+                orm.append(nav.relation)
                 current = SETS[nav.target]
             else:
                 raise FilterError(f"{path!r} names an entity, not a property")
