@@ -6,7 +6,9 @@ broker keeps what arrives while the consumer is away. A message is acknowledged 
 batch holding it (its observations, or its dead letter) is committed: if PostgreSQL goes away,
 the batch is kept and written again once it is back, and a crash leaves the unacknowledged
 messages with the broker, which delivers them again; the unique (datastream, phenomenon time,
-source id) makes that a no-op.
+source id) makes that a no-op. One thread reads, maps, writes and acknowledges, through
+connectors.mqtt (a subscriber that parses whatever the socket holds in one pass and sends a
+batch's acknowledgements in one write; docs/adr/0008).
 
 Topics:
     v3/<app>@<tts-tenant>/devices/<device>/up     The Things Stack v3 uplinks
@@ -19,21 +21,20 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import queue
 import re
 import threading
 import time
 from dataclasses import dataclass, field
 
-import paho.mqtt.client as mqtt
 import psycopg
+from django.conf import settings
 from django.db import Error as DjangoDatabaseError
 from django.db import IntegrityError as DjangoIntegrityError
 from django.db import connection, transaction
 
 from connectors import lorawan
 from connectors.base import PayloadInvalid
-from hub import mqtt as hub_mqtt
+from connectors.mqtt import Message, Session
 from hub.sensors import ingest
 from hub.tenancy.context import system_context
 from hub.tenancy.models import Tenant
@@ -72,59 +73,53 @@ class Consumer:
         flush_seconds: float = 0.2,
     ):
         self.batch_size, self.flush_seconds = batch_size, flush_seconds
-        self.inbox: queue.Queue[mqtt.MQTTMessage] = queue.Queue()
         self.resolver = ingest.Resolver()
         self.stats = Stats()
         self.stopping = threading.Event()
         self._tenants: dict[str, int | None] = {}
-        self.client = hub_mqtt.client(client_id, clean_session=False, manual_ack=True)
-        # Enough unacknowledged messages in flight to fill a batch while the last one commits.
-        self.client.max_inflight_messages_set(batch_size * 2)
-        self.client.max_queued_messages_set(0)
-        self.client.on_connect = self._subscribe
-        self.client.on_message = lambda _c, _u, message: self.inbox.put(message)
-        self.host, self.port = host, port
-
-    def _subscribe(self, client, userdata, flags, reason, properties) -> None:
-        client.subscribe([(topic, 1) for topic in TOPICS])
-        log.info("ingest: connected to %s:%s, subscribed to %s", self.host, self.port, TOPICS)
+        user, password = settings.HUB_MQTT_AUTH
+        self.link = Session(
+            host,
+            port,
+            client_id=client_id,
+            topics=TOPICS,
+            username=user,
+            password=password,
+            keepalive=30,
+        )
 
     # -- the loop -------------------------------------------------------------------------------
 
     def run(self, *, until: float | None = None) -> Stats:
-        self.client.connect(self.host, self.port, keepalive=30)
-        self.client.loop_start()
+        log.info("ingest: subscribing to %s at %s:%s", TOPICS, self.link.host, self.link.port)
         try:
             while not self.stopping.is_set() and (until is None or time.monotonic() < until):
                 batch = self._collect()
                 if batch:
                     self._store(batch)
+                self.link.keepalive()
         finally:
-            self.client.loop_stop()
-            self.client.disconnect()
+            self.link.close()
         return self.stats
 
-    def _collect(self) -> list[mqtt.MQTTMessage]:
-        try:
-            batch = [self.inbox.get(timeout=self.flush_seconds)]
-        except queue.Empty:
+    def _collect(self) -> list[Message]:
+        """Messages until the batch is full or `flush_seconds` after the first of them."""
+        batch = self.link.receive(self.flush_seconds, self.batch_size)
+        if not batch:
             return []
         deadline = time.monotonic() + self.flush_seconds
-        while len(batch) < self.batch_size:
+        while len(batch) < self.batch_size and not self.stopping.is_set():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
-            try:
-                batch.append(self.inbox.get(timeout=remaining))
-            except queue.Empty:
-                break
+            batch += self.link.receive(remaining, self.batch_size - len(batch))
         return batch
 
-    def _store(self, batch: list[mqtt.MQTTMessage]) -> None:
+    def _store(self, batch: list[Message]) -> None:
         """Write the batch (observations and dead letters) in one transaction, then ack it.
 
-        While the database is away, the same batch is tried again with growing pauses; nothing
-        is acknowledged before it is committed.
+        While the database is away, the same batch is tried again with growing pauses (the
+        broker connection kept alive meanwhile); nothing is acknowledged before it is committed.
         """
         pause = 0.5
         while not self.stopping.is_set():
@@ -152,17 +147,23 @@ class Consumer:
                 log.warning("ingest: database unavailable (%s); retrying in %.1f s", exc, pause)
                 with contextlib.suppress(DatabaseUnavailable):  # the old one is gone anyway
                     connection.close()
-                time.sleep(pause)
+                self._wait(pause)
                 pause = min(pause * 2, 10.0)
         else:
             return  # stopping: nothing acknowledged, the broker keeps the messages
-        for message in batch:
-            self.client.ack(message.mid, message.qos)
+        self.link.ack(batch)
         self.stats.messages += len(batch)
         self.stats.observations += len(rows)
         self.stats.new += new
         self.stats.dead += len(dead)
         self.stats.batches += 1
+
+    def _wait(self, seconds: float) -> None:
+        """Sleep, pinging the broker: a wait for the database must not cost the session."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0 and not self.stopping.is_set():
+            self.stopping.wait(min(left, 1.0))
+            self.link.keepalive()
 
     # -- mapping ------------------------------------------------------------------------------
 
@@ -172,7 +173,7 @@ class Consumer:
             self._tenants[slug] = next(iter(found), None)
         return self._tenants[slug]
 
-    def _map(self, batch: list[mqtt.MQTTMessage]):
+    def _map(self, batch: list[Message]):
         rows: list[ingest.Row] = []
         dead: list[tuple[str, str, bytes, int | None]] = []
         for message in batch:

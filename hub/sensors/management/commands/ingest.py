@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 rate = s.observations / max(time.monotonic() - s.started, 1e-9)
                 log.info(
                     "ingest: %d messages, %d observations (%d new, %.0f/s), %d dead letters, "
-                    "%d batches, %d database retries",
+                    "%d batches, %d database retries, %d MQTT reconnects",
                     s.messages,
                     s.observations,
                     s.new,
@@ -47,6 +47,7 @@ class Command(BaseCommand):
                     s.dead,
                     s.batches,
                     s.retries,
+                    consumer.link.reconnects,
                 )
 
         threading.Thread(target=report, daemon=True).start()
