@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from psycopg.types.datetime import TimestamptzLoader
 
 from hub.exports import csv_response
 from hub.geo.publishers import ogc_resources
@@ -96,6 +97,10 @@ def _rows(tenant, start: dt.datetime, end: dt.datetime, datastream: int | None) 
         where += " AND datastream_id = %s"
         params.append(datastream)
     with tenant_context([tenant.pk]), connection.cursor() as cursor:
+        # psycopg's C loader: Django's own timestamptz loader, a Python subclass that sets the
+        # time zone of each value again, costs about 3 µs a value. The session is in UTC (USE_TZ),
+        # so the values are UTC all the same (datetime.timezone.utc).
+        cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
         cursor.execute(
             "SELECT datastream_id, phenomenon_time, result, result_json"  # noqa: S608 - fixed text
             f" FROM sensors_observation WHERE {where}"

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+from django.db import connection
 
 from hub.accounts import auth
+from hub.sensors import ingest
 from hub.sensors.models import Thing
+from hub.sensors.sta.observations import TimeTextLoader
 from hub.tenancy.context import system_context
 from tests.identity.test_isolation import token_for
 from tests.sensors.conftest import sample
@@ -126,7 +130,7 @@ def test_expand_select_orderby_and_filter(client, data):
         ("Things", {"$filter": "nosuch eq 1"}, 400, "no property or link 'nosuch'"),
         ("Things", {"$filter": "frobnicate(name) eq 1"}, 400, "unknown function"),
         ("Things", {"$filter": "name eq 'x' ; DROP TABLE"}, 400, "cannot read"),
-        ("Things", {"$top": "5000"}, 400, "at most 1000"),
+        ("Things", {"$top": "10001"}, 400, "at most 10000"),
         ("Things", {"$skip": "-1"}, 400, "whole number"),
         ("Things", {"$orderby": "name sideways"}, 400, "$orderby"),
         ("Things", {"$expand": "Nothing"}, 400, "no link 'Nothing'"),
@@ -232,3 +236,125 @@ def test_creating_things_datastreams_and_observations(client, data, tokens):
     assert _post(client, url + "Things", {"name": ""}, tokens["haldensleben"]).status_code == 400
     with system_context():
         assert Thing.objects.filter(name="").count() == 0
+
+
+def _more_observations(stream) -> None:
+    """Observations whose times and results take each way through the renderers: a whole
+    second, a fraction with trailing zeros, a result time, a JSON result."""
+    base = dt.datetime(2023, 5, 22, 8, 0, tzinfo=dt.UTC)
+    rows = [
+        ingest.Row(stream.tenant_id, stream.pk, base, 1.0, None, "a"),
+        ingest.Row(stream.tenant_id, stream.pk, base.replace(microsecond=400000), 2.5, None, "b"),
+        ingest.Row(
+            stream.tenant_id, stream.pk, base.replace(second=7), None, '{"x": [1, "ü"]}', "c"
+        ),
+    ]
+    with system_context(), connection.cursor() as cursor:
+        ingest.write(cursor.cursor, rows)
+        cursor.execute(
+            "UPDATE sensors_observation SET result_time = phenomenon_time + interval '1.5 s'"
+            " WHERE source_id = 'a'"
+        )
+
+
+@pytest.mark.parametrize("select", [None, "id,result,phenomenonTime", "selfLink,resultTime"])
+def test_observation_pages_render_as_every_other_entity(client, data, select):
+    """Observations without $expand take a path of their own (tuples, times as text): it gives
+    what the generic renderer gives (used here through $expand)."""
+    _more_observations(data["haldensleben"].streams["temperature"])
+    query = {"$orderby": "phenomenonTime,id"} | ({"$select": select} if select else {})
+    fast = get(client, "Observations", **query).json()["value"]
+    generic = get(client, "Observations", **query, **{"$expand": "Datastream($select=id)"})
+    generic = [{k: v for k, v in o.items() if k != "Datastream"} for o in generic.json()["value"]]
+    assert fast == generic
+    assert len(fast) == 4 + 3
+    if select is None:
+        assert [o["phenomenonTime"] for o in fast[4:]] == [
+            "2023-05-22T08:00:00Z",
+            "2023-05-22T08:00:00.400000Z",
+            "2023-05-22T08:00:07Z",
+        ]
+        assert fast[4]["resultTime"] == "2023-05-22T08:00:01.500000Z"
+        assert fast[6]["result"] == {"x": [1, "ü"]}
+        assert fast[0]["phenomenonTime"] == "2023-05-22T07:47:05.404859Z"
+
+
+def test_times_outside_utc_still_render_in_utc():
+    """The text shortcut of TimeTextLoader needs a UTC session; any other goes by datetime."""
+    with connection.cursor() as cursor:
+        cursor.cursor.adapters.register_loader("timestamptz", TimeTextLoader)
+        cursor.execute("SET LOCAL TIME ZONE 'Europe/Berlin'")
+        cursor.execute("SELECT timestamptz '2023-05-22 07:47:05.4+00', timestamptz '2023-12-31Z'")
+        assert cursor.fetchone() == ("2023-05-22T07:47:05.400000Z", "2023-12-31T00:00:00Z")
+
+
+def test_observations_of_a_datastream_keep_its_visibility(client, data, tokens):
+    """Observations reached through a Datastream are selected by its id alone, once the
+    Datastream itself was found readable: its privacy and its tenant still hold."""
+    hidden = data["barleben"].streams["co2"]
+    when = dt.datetime(2023, 5, 22, 9, 0, tzinfo=dt.UTC)
+    with system_context(), connection.cursor() as cursor:
+        ingest.write(
+            cursor.cursor, [ingest.Row(hidden.tenant_id, hidden.pk, when, 612.0, None, "x")]
+        )
+    url = f"Datastreams({hidden.pk})/Observations"
+    assert get(client, url).status_code == 404
+    assert get(client, url, tokens["haldensleben"]).status_code == 404
+    assert [o["result"] for o in get(client, url, tokens["barleben"]).json()["value"]] == [612.0]
+    path = f"Things({data['barleben'].thing.pk})/Datastreams({hidden.pk})/Observations"
+    assert get(client, path, tokens["haldensleben"]).status_code == 404
+    mine = data["haldensleben"].streams["co2"]
+    assert [
+        o["result"] for o in get(client, f"Datastreams({mine.pk})/Observations").json()["value"]
+    ] == [453.0]
+    # Another tenant's root does not reach them either.
+    there = client.get(f"/t/barleben/sta/v1.1/Datastreams({mine.pk})/Observations")
+    assert there.status_code == 404
+    expanded = get(
+        client, "Datastreams", tokens["haldensleben"], **{"$expand": "Observations($select=result)"}
+    ).json()["value"]
+    assert {d["@iot.id"] for d in expanded} == {s.pk for s in data["haldensleben"].streams.values()}
+    assert sum(len(d["Observations"]) for d in expanded) == 4
+
+
+def test_observations_as_data_array(client, data):
+    streams = data["haldensleben"].streams
+    _more_observations(streams["temperature"])
+    answer = get(
+        client,
+        "Observations",
+        **{"$resultFormat": "dataArray", "$orderby": "phenomenonTime,id", "$top": "5"},
+    ).json()
+    groups = {g["Datastream@iot.navigationLink"]: g for g in answer["value"]}
+    temperature = groups[f"http://testserver{STA}/Datastreams({streams['temperature'].pk})"]
+    assert temperature["components"] == ["id", "phenomenonTime", "result", "resultTime"]
+    assert [row[1:] for row in temperature["dataArray"]] == [
+        ["2023-05-22T07:47:05.404859Z", 28.0, None],
+        ["2023-05-22T08:00:00Z", 1.0, "2023-05-22T08:00:01.500000Z"],
+    ]
+    assert temperature["dataArray@iot.count"] == 2
+    assert sum(g["dataArray@iot.count"] for g in answer["value"]) == 5
+    assert "%24resultFormat=dataArray" in answer["@iot.nextLink"]
+    assert "%24skip=5" in answer["@iot.nextLink"]
+    one = get(
+        client,
+        f"Datastreams({streams['co2'].pk})/Observations",
+        **{"$resultFormat": "dataArray", "$select": "result,phenomenonTime"},
+    ).json()["value"]
+    assert one == [
+        {
+            "Datastream@iot.navigationLink": f"http://testserver{STA}/Datastreams({streams['co2'].pk})",
+            "components": ["phenomenonTime", "result"],
+            "dataArray@iot.count": 1,
+            "dataArray": [["2023-05-22T07:47:05.404859Z", 453.0]],
+        }
+    ]
+    for path, query in [
+        ("Things", {"$resultFormat": "dataArray"}),
+        ("Observations", {"$resultFormat": "dataArray", "$expand": "Datastream"}),
+        ("Observations", {"$resultFormat": "CSV"}),
+        ("Datastreams", {"$expand": "Observations($resultFormat=dataArray)"}),
+    ]:
+        refused = get(client, path, **query)
+        assert refused.status_code == 400, (path, query)
+        assert "resultFormat" in refused.json()["message"]

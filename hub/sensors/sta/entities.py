@@ -20,6 +20,10 @@ class Nav:
     relation: str  # the ORM query name from this model (filters, and `<relation>_id` to one)
     many: bool
     back: str  # ORM path from the target to this model's id (for filtering the target)
+    # The target is readable exactly when this entity is (Observations of a Datastream): reached
+    # from an entity already found readable, the link alone selects them, with no visibility
+    # join per row.
+    inherits: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,7 +153,9 @@ SETS: dict[str, EntitySet] = {
                 "ObservedProperty": Nav(
                     "ObservedProperties", "observed_property", False, "datastreams__id"
                 ),
-                "Observations": Nav("Observations", "observation", True, "datastream_id"),
+                "Observations": Nav(
+                    "Observations", "observation", True, "datastream_id", inherits=True
+                ),
             },
             _public_thing("thing__"),
             render={"observedArea": _geojson},

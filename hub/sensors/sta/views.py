@@ -31,13 +31,17 @@ from hub.accounts.auth import BearerAuth, Unauthenticated
 from hub.accounts.ratelimit import RateLimited
 from hub.sensors import ingest
 from hub.sensors import models as m
-from hub.sensors.sta.entities import RESULT, SETS, EntitySet
+from hub.sensors.sta import observations
+from hub.sensors.sta.entities import RESULT, SETS, EntitySet, Nav
 from hub.sensors.sta.filter import FilterError, parse
 from hub.tenancy.context import system_context, tenant_context
 from hub.tenancy.models import Role, Tenant
 from hub.tenancy.permissions import roles_on
 
-DEFAULT_TOP, MAX_TOP = 100, 1000
+# FROST-Server's defaults (CoreSettings defaultTop, maxTop): a client reads a datastream's
+# 10,000 points in one request.
+DEFAULT_TOP, MAX_TOP = 100, 10_000
+DATA_ARRAY = "dataArray"
 MAX_BODY = 1024 * 1024
 WRITERS = {Role.EDITOR, Role.DEVELOPER, Role.TENANT_ADMIN, Role.REGION_ADMIN}
 SEGMENT = re.compile(r"^(?P<name>[A-Za-z]+)(?:\((?P<id>\d+)\))?$")
@@ -102,6 +106,7 @@ class Options:
     top: int = DEFAULT_TOP
     skip: int = 0
     count: bool = False
+    result_format: str = ""  # "" (standard JSON) or DATA_ARRAY
     raw: dict[str, str] | None = None  # as given: what a next page's link repeats
 
 
@@ -137,6 +142,10 @@ def options(raw: dict[str, str]) -> Options:
         if raw["$count"] not in ("true", "false"):
             raise StaError(400, "$count is true or false")
         result.count = raw["$count"] == "true"
+    if "$resultFormat" in raw:
+        if raw["$resultFormat"].lower() != DATA_ARRAY.lower():
+            raise StaError(400, f"$resultFormat: this server offers {DATA_ARRAY} only")
+        result.result_format = DATA_ARRAY
     if "$select" in raw:
         result.select = _split(raw["$select"], ",")
     if "$expand" in raw:
@@ -158,6 +167,8 @@ def _expand_item(into: dict[str, Options], item: str) -> None:
             key, _, value = part.partition("=")
             raw[key.strip()] = value.strip()
         nested = options(raw)
+        if nested.result_format:
+            raise StaError(400, "$resultFormat applies to the whole response, not in $expand")
         into[name] = nested
     if rest:
         nested.expand = nested.expand or {}
@@ -178,6 +189,15 @@ class Reader:
         return (
             qs.distinct() if entity.name in ("Locations", "Sensors", "ObservedProperties") else qs
         )
+
+    def linked(self, nav: Nav, pk: int):
+        """The entities that the many-link `nav` reaches from entity `pk`, which the caller
+        has found readable (it came from queryset() or linked())."""
+        target = SETS[nav.target]
+        if not nav.inherits:
+            return self.queryset(target).filter(**{nav.back: pk})
+        qs = target.model.objects.filter(**{nav.back: pk})
+        return qs.filter(tenant_id=self.tenant.pk) if self.tenant is not None else qs
 
     def resolver(self, entity: EntitySet):
         def resolve(path: str) -> str:
@@ -209,12 +229,19 @@ class Reader:
             qs = qs.filter(parse(opts.filter, self.resolver(entity)))
         qs = qs.order_by(*self.order(entity, opts.orderby))
         total = qs.count() if opts.count else None
-        rows = list(qs[opts.skip : opts.skip + opts.top + 1])
+        page = qs[opts.skip : opts.skip + opts.top + 1]
+        if entity.name == "Observations" and not opts.expand:
+            rows = observations.fetch(page)
+            render = observations.data_array if opts.result_format else observations.entities
+            value = render(rows[: opts.top], self.base, opts.select)
+        else:
+            rows = list(page)
+            value = [self.entity(entity, row, opts) for row in rows[: opts.top]]
         more = opts.top > 0 and len(rows) > opts.top
         out: dict[str, Any] = {}
         if total is not None:
             out["@iot.count"] = total
-        out["value"] = [self.entity(entity, row, opts) for row in rows[: opts.top]]
+        out["value"] = value
         if more:
             query = dict(opts.raw or {})
             query["$skip"] = str(opts.skip + opts.top)
@@ -268,8 +295,7 @@ class Reader:
                 raise StaError(400, f"$expand: {entity.name} has no link {name!r}")
             target = SETS[nav.target]
             if nav.many:
-                qs = self.queryset(target).filter(**{nav.back: row.pk})
-                page = self.collection(target, qs, nested, f"{link}/{name}")
+                page = self.collection(target, self.linked(nav, row.pk), nested, f"{link}/{name}")
                 out[name] = page["value"]
                 if "@iot.count" in page:
                     out[f"{name}@iot.count"] = page["@iot.count"]
@@ -317,7 +343,7 @@ def _walk(reader: Reader, path: str):
             raise StaError(404, f"{entity.name} has no link or property {segment[:40]!r}")
         entity = SETS[nav.target]
         if nav.many:
-            target, kind = reader.queryset(entity).filter(**{nav.back: target.pk}), "collection"
+            target, kind = reader.linked(nav, target.pk), "collection"
             if match["id"]:
                 target, kind = _one(target, int(match["id"]), entity), "entity"
         else:
@@ -374,6 +400,10 @@ def _handle(request: HttpRequest, path: str, slug: str | None) -> HttpResponse:
         entity, target, kind = _walk(reader, path)
         if kind == "root":
             return JsonResponse(_root(base))
+        if opts.result_format and (kind != "collection" or entity.name != "Observations"):
+            raise StaError(400, f"$resultFormat={DATA_ARRAY} is for collections of Observations")
+        if opts.result_format and opts.expand:
+            raise StaError(400, f"$resultFormat={DATA_ARRAY} does not combine with $expand")
         if kind == "collection":
             link = request.build_absolute_uri(request.path)
             body = reader.collection(entity, target, opts, link)
