@@ -108,7 +108,7 @@ class Session:
         self._packet_id = 0
         self._sock: socket.socket | None = None
         self._buffer = bytearray()
-        self._sent = self._ping_sent = 0.0
+        self._sent = self._ping_sent = self._retry_at = 0.0
         self._pause = 0.5
 
     # -- connecting ---------------------------------------------------------------------------
@@ -194,7 +194,12 @@ class Session:
         self._drop()
 
     def _reconnect(self, timeout: float) -> bool:
-        """One attempt within `timeout`; pauses grow to 10 s while the broker is away."""
+        """Connect if the pause after the last failed attempt is over (it grows to 10 s while
+        the broker is away); waits at most `timeout` for that."""
+        wait = self._retry_at - time.monotonic()
+        if wait > 0:
+            time.sleep(min(wait, timeout))
+            return False
         try:
             self.connect()
         except (OSError, MqttError) as exc:
@@ -205,10 +210,10 @@ class Session:
                 exc,
                 self._pause,
             )
-            time.sleep(min(self._pause, timeout))
+            self._retry_at = time.monotonic() + self._pause
             self._pause = min(self._pause * 2, 10.0)
             return False
-        self.reconnects += 1
+        self.reconnects += self.connection > 1
         log.info(
             "mqtt: connected to %s:%s as %s (connection %d)",
             self.host,

@@ -380,6 +380,9 @@ log_dest stdout
 max_inflight_messages 20000
 max_queued_messages 2000000
 max_queued_bytes 0
+# A sensor sends bytes, not megabytes: the broker disconnects a client sending a bigger packet.
+# Messages up to this size reach ingest, which keeps those over 256 KiB as dead letters, whole.
+max_packet_size 1048576
 persistent_client_expiration 14d
 EOF
   launch mosquitto mosquitto -c "$STATE/mosquitto/mosquitto.conf"

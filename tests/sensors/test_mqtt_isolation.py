@@ -92,3 +92,37 @@ def test_a_tenant_publishes_only_to_its_own_topics(haldensleben_user):
     # Only the watcher's own publication reached Barleben's topic, never the tenant's.
     assert seen.count(f"hub/barleben/devices/{marker}/up") == 1
     assert leaked == []
+
+
+def test_the_broker_refuses_a_packet_over_its_limit(haldensleben_user):
+    """max_packet_size (1 MiB): the sender is disconnected, the message goes nowhere; a message
+    under the limit still reaches subscribers (ingest dead-letters those over 256 KiB)."""
+    seen: list[int] = []
+    watcher = hub_mqtt.client(f"watch-{uuid.uuid4().hex[:8]}")
+    watcher.on_message = lambda c, u, message: seen.append(len(message.payload))
+    subscribed = threading.Event()
+    watcher.on_subscribe = lambda *args: subscribed.set()
+    hub_mqtt.connect(watcher)
+    watcher.loop_start()
+    topic = f"hub/haldensleben/devices/{uuid.uuid4().hex[:8]}/up"
+    try:
+        watcher.subscribe(topic, qos=1)
+        assert subscribed.wait(5)
+        device, code = connected("haldensleben", haldensleben_user)
+        assert code == 0
+        dropped = threading.Event()
+        device.on_disconnect = lambda *args: dropped.set()
+        device.publish(topic, b"x" * (2 * 1024 * 1024), qos=1)
+        assert dropped.wait(5)
+        device.loop_stop()
+        device, code = connected("haldensleben", haldensleben_user)
+        device.publish(topic, b"y" * (512 * 1024), qos=1).wait_for_publish(5)
+        device.loop_stop()
+        device.disconnect()
+        deadline = time.monotonic() + 5
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert seen == [512 * 1024]
+    finally:
+        watcher.loop_stop()
+        watcher.disconnect()
