@@ -5,8 +5,10 @@
     POST /api/v1/t/<slug>/sensoren/webhooks/chirpstack?event=up (ChirpStack v4/v3 HTTP)
 
 The tenant's secret comes in the header `X-Hub-Webhook-Secret` (both servers send configured
-headers); only its SHA-256 is stored. A payload that cannot be mapped is answered 4xx with the
-reason and kept in the dead-letter table; a device of another tenant is an unknown device.
+headers); only its SHA-256 is stored. `new_secret()` makes one (`hub sensors webhook-secret`,
+or a tenant admin through the API): shown once, and the old one stops working at once. A
+payload that cannot be mapped is answered 4xx with the reason and kept in the dead-letter
+table; a device of another tenant is an unknown device.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import secrets
 
 from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
@@ -31,6 +34,18 @@ READERS = {"tts": lorawan.tts_v3, "chirpstack": lorawan.chirpstack}
 # ChirpStack posts every event to the same URL; only uplinks carry observations.
 CHIRPSTACK_OTHER_EVENTS = {"join", "status", "ack", "txack", "log", "location", "integration"}
 _resolver = ingest.Resolver()
+
+
+def new_secret(tenant) -> str:
+    """A new webhook secret for the tenant's sensor network (made if missing); returns it.
+
+    Call in the tenant's context (or the system's)."""
+    secret = secrets.token_urlsafe(32)
+    SensorNetwork.objects.update_or_create(
+        tenant=tenant,
+        defaults={"webhook_secret_sha256": hashlib.sha256(secret.encode()).hexdigest()},
+    )
+    return secret
 
 
 def _refuse(status: int, message: str) -> JsonResponse:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from hub.tenancy.context import system_context, tenant_context
@@ -187,3 +188,20 @@ def test_a_tenant_cannot_write_with_another_tenants_secret_or_device(client, sta
     with tenant_context([barleben.tenant.pk]), connection.cursor() as cursor:
         cursor.execute("SELECT datastream_id, result FROM sensors_observation")
         assert cursor.fetchall() == [(barleben.streams["temperature"].pk, 12.5)]
+
+
+def test_a_new_secret_replaces_the_old_one_at_once(client, stations, capsys):
+    call_command("sensors", "webhook-secret", "haldensleben")
+    out = capsys.readouterr().out
+    secret = out.split("(shown once; the old one no longer works): ")[1].split()[0]
+    assert len(secret) >= 40
+    assert "/api/v1/t/haldensleben/sensoren/webhooks/chirpstack?event=up" in out
+    body = sample("chirpstack_v4_up_thingsboard_milesight_am103.json")
+    assert post(client, CHIRPSTACK, body).status_code == 401  # the fixture's old secret
+    assert post(client, CHIRPSTACK, body, secret=secret).status_code == 202
+    # Only its hash is kept.
+    with system_context(), connection.cursor() as cursor:
+        cursor.execute("SELECT webhook_secret_sha256 FROM sensors_sensornetwork")
+        assert secret not in {row[0] for row in cursor.fetchall()}
+    with pytest.raises(CommandError, match="no active tenant 'nirgendwo'"):
+        call_command("sensors", "webhook-secret", "nirgendwo")

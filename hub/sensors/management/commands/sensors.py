@@ -1,18 +1,21 @@
 # SPDX-License-Identifier: EUPL-1.2
 """`hub sensors import-devices FILE --tenant SLUG`: register devices from a CSV file
 (columns network, key, thing, decoder, mapping as "value=datastream-id; …"), with a progress
-bar and a report per row; `hub sensors maintain`: partitions, retention and rollups now."""
+bar and a report per row; `hub sensors maintain`: partitions, retention and rollups now;
+`hub sensors mqtt-password SLUG`: the tenant's MQTT user; `hub sensors webhook-secret SLUG`:
+a new secret for the tenant's LoRaWAN webhooks (both shown once)."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from hub.files import read_text, report_problems
-from hub.sensors import devices, mqtt_users, tasks
+from hub.sensors import devices, mqtt_users, tasks, webhooks
 from hub.tenancy.context import tenant_context
 from hub.tenancy.models import Tenant
 
@@ -33,10 +36,32 @@ class Command(BaseCommand):
         )
         password.add_argument("tenant")
         password.add_argument("--remove", action="store_true", help="delete the user instead")
+        secret = sub.add_parser(
+            "webhook-secret",
+            help="a new secret for the tenant's LoRaWAN webhooks (prints it; the old one ends)",
+        )
+        secret.add_argument("tenant")
+
+    def _tenant(self, slug: str) -> Tenant:
+        tenant = Tenant.objects.filter(slug=slug, is_active=True).first()
+        if tenant is None:
+            raise CommandError(f"no active tenant {slug!r}")
+        return tenant
+
+    def _webhook_secret(self, slug: str) -> None:
+        tenant = self._tenant(slug)
+        with tenant_context([tenant.pk]):
+            secret = webhooks.new_secret(tenant)
+        base = f"{settings.HUB_PUBLIC_URL}/api/v1/t/{slug}/sensoren/webhooks"
+        self.stdout.write(
+            f"Webhook secret of {slug} (shown once; the old one no longer works): {secret}\n"
+            f"Send it in the header X-Hub-Webhook-Secret to\n"
+            f"  {base}/tts                  (The Things Stack v3, webhook)\n"
+            f"  {base}/chirpstack?event=up  (ChirpStack v4 or v3, HTTP integration)"
+        )
 
     def _mqtt_password(self, slug: str, *, remove: bool) -> None:
-        if not Tenant.objects.filter(slug=slug, is_active=True).exists():
-            raise CommandError(f"no active tenant {slug!r}")
+        self._tenant(slug)
         try:
             if remove:
                 mqtt_users.remove(slug)
@@ -54,13 +79,14 @@ class Command(BaseCommand):
         if action == "mqtt-password":
             self._mqtt_password(options["tenant"], remove=options["remove"])
             return
+        if action == "webhook-secret":
+            self._webhook_secret(options["tenant"])
+            return
         if action == "maintain":
             self.stdout.write(f"maintenance: {tasks.maintain()}, rollups: {tasks.rollups()}")
             return
         path: Path = options["file"]
-        tenant = Tenant.objects.filter(slug=options["tenant"], is_active=True).first()
-        if tenant is None:
-            raise CommandError(f"no active tenant {options['tenant']!r}")
+        tenant = self._tenant(options["tenant"])
         text = read_text(path, MAX_FILE_BYTES)
         try:
             with (

@@ -17,7 +17,6 @@ import hashlib
 import json
 import math
 import random
-import secrets
 import time
 
 from django.conf import settings
@@ -25,6 +24,7 @@ from django.contrib.gis.geos import Point
 from django.core.management.base import BaseCommand, CommandError
 
 from hub import mqtt as hub_mqtt
+from hub.sensors import webhooks
 from hub.sensors.models import (
     Datastream,
     Device,
@@ -89,10 +89,7 @@ def setup(stdout) -> list[tuple[str, str, str]]:
             if tenant is None:
                 continue
             if not SensorNetwork.objects.filter(tenant=tenant).exists():
-                secret = secrets.token_urlsafe(24)
-                SensorNetwork.objects.create(
-                    tenant=tenant, webhook_secret_sha256=hashlib.sha256(secret.encode()).hexdigest()
-                )
+                secret = webhooks.new_secret(tenant)
                 stdout.write(f"  {slug}: webhook secret (shown once): {secret}")
             for kind, name, lat, lon in sites:
                 key = _key(slug, name)
