@@ -40,6 +40,10 @@ class Location(TenantOwned):
     location = gis.GeometryField(_("Lage"), srid=4326)
     properties = models.JSONField(default=dict, blank=True)
 
+    class Meta:
+        verbose_name = _("Standort")
+        verbose_name_plural = _("Standorte")
+
     def __str__(self) -> str:
         return self.name
 
@@ -49,6 +53,10 @@ class HistoricalLocation(TenantOwned):
     time = models.DateTimeField()
     locations = models.ManyToManyField(Location, related_name="historical_locations")
 
+    class Meta:
+        verbose_name = _("Standortverlauf")
+        verbose_name_plural = _("Standortverläufe")
+
 
 class Sensor(TenantOwned):
     name = models.CharField(_("Name"), max_length=200)
@@ -56,6 +64,10 @@ class Sensor(TenantOwned):
     encoding_type = models.CharField(max_length=100, default="application/pdf")
     metadata = models.TextField(blank=True)
     properties = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("Sensor")
+        verbose_name_plural = _("Sensoren")
 
     def __str__(self) -> str:
         return self.name
@@ -66,6 +78,10 @@ class ObservedProperty(TenantOwned):
     definition = models.URLField(_("Definition"), max_length=500)
     description = models.TextField(_("Beschreibung"), blank=True)
     properties = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("Messgröße")
+        verbose_name_plural = _("Messgrößen")
 
     def __str__(self) -> str:
         return self.name
@@ -86,6 +102,10 @@ class Datastream(TenantOwned):
     observed_area = gis.GeometryField(srid=4326, null=True, blank=True)
     properties = models.JSONField(default=dict, blank=True)
 
+    class Meta:
+        verbose_name = _("Datenstrom")
+        verbose_name_plural = _("Datenströme")
+
     def __str__(self) -> str:
         return self.name
 
@@ -100,6 +120,10 @@ class FeatureOfInterest(TenantOwned):
     encoding_type = models.CharField(max_length=100, default=GEOJSON)
     feature = gis.GeometryField(srid=4326)
     properties = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("Beobachtungsgegenstand")
+        verbose_name_plural = _("Beobachtungsgegenstände")
 
 
 class Network(models.TextChoices):
@@ -134,10 +158,12 @@ class Device(TenantOwned):
 class SensorNetwork(TenantOwned):
     """A tenant's settings for ingest: the webhook secret (its hash) and the retention."""
 
-    webhook_secret_sha256 = models.CharField(max_length=64)
+    webhook_secret_sha256 = models.CharField(_("Webhook-Geheimnis (SHA-256)"), max_length=64)
     retention_days = models.PositiveIntegerField(_("Aufbewahrung (Tage)"), default=3 * 365)
 
     class Meta:
+        verbose_name = _("Sensornetz")
+        verbose_name_plural = _("Sensornetze")
         constraints = [models.UniqueConstraint(fields=["tenant"], name="sensor_network_tenant")]
 
 
@@ -158,6 +184,8 @@ class Observation(TenantOwned):
     source_id = models.TextField(default="")
 
     class Meta:
+        verbose_name = _("Beobachtung")
+        verbose_name_plural = _("Beobachtungen")
         db_table = "sensors_observation"
 
 
@@ -173,6 +201,8 @@ class Latest(TenantOwned):
     updated_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("Letzter Wert")
+        verbose_name_plural = _("Letzte Werte")
         db_table = "sensors_latest"
 
 
@@ -180,17 +210,19 @@ class DeadLetter(models.Model):
     """A payload ingest could not map, with why (operators only; no tenant reads it)."""
 
     id = models.BigAutoField(primary_key=True)
-    received_at = models.DateTimeField()
-    channel = models.TextField()
-    topic = models.TextField(default="")
+    received_at = models.DateTimeField(_("Empfangen"))
+    channel = models.TextField(_("Kanal"))
+    topic = models.TextField(_("Topic oder Adresse"), default="")
     tenant = models.ForeignKey(
         "tenancy.Tenant", null=True, on_delete=models.SET_NULL, db_constraint=False
     )
-    reason = models.TextField()
-    size = models.IntegerField()
-    payload = models.BinaryField()
+    reason = models.TextField(_("Grund"))
+    size = models.IntegerField(_("Größe (Bytes)"))
+    payload = models.BinaryField(_("Inhalt"))
 
     class Meta:
+        verbose_name = _("Nicht zugeordnete Nachricht")
+        verbose_name_plural = _("Nicht zugeordnete Nachrichten")
         db_table = "sensors_deadletter"
 
     def __str__(self) -> str:
