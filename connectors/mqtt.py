@@ -162,8 +162,8 @@ class Session:
         """The next control packet during the handshake, which must be of `kind`. PUBLISHes
         a persistent session sends before the SUBACK are left in the buffer for receive()."""
         deadline = time.monotonic() + self.connect_timeout
+        scanned = 0  # the buffer only grows at its end until the packet is found
         while True:
-            scanned = 0
             while (found := self._next(scanned)) is not None:
                 first, start, end = found
                 if first & 0xF0 == kind & 0xF0:
