@@ -82,8 +82,10 @@ BATCH = 5000  # the consumer's default batch size (hub ingest --batch-size)
 HISTORY = 10_000  # points of the archive datastream, one a minute
 LATEST_ROUNDS, RANGE_ROUNDS, READ_WARM_UP = 300, 200, 20
 HUB = f"http://127.0.0.1:{os.environ.get('HUB_WEB_PORT', '8000')}"
-HTTP_ROUNDS, STA_ROUNDS = 50, 15  # requests of aktuell.json and the CSV; reads through STA
-STA_PAGE = 1000  # $top of the SensorThings reads: the API's largest page
+HTTP_ROUNDS, STA_ROUNDS = 50, 30  # requests of aktuell.json and the CSV; reads through STA
+# $top of the SensorThings reads: the API's largest page (FROST-Server's default maxTop too),
+# so one request reads the archive's 10,000 points; pages of 1,000 are measured besides.
+STA_PAGE = 10_000
 MINUTE = dt.timedelta(minutes=1)
 SEED = 20261127
 TOPIC = f"hub/{HOME}/devices/{{key}}/up"
@@ -490,11 +492,16 @@ def bench_copy(rows: list[ingest.Row]) -> float:
     month = rows[0].phenomenon_time
     with system_context(), connection.cursor() as cursor:
         cursor.execute("SELECT sensors_ensure_partitions(%s::timestamptz, 0, 0)", [month])
-    # The partitioned table refuses COPY FROM under row-level security; its partitions, which
-    # have no policy of their own, take it, but in PostgreSQL 15 without the parent's identity
-    # default: the ids come from the parent's sequence.
+    # PostgreSQL refuses COPY FROM into a table under row-level security, and the partitions
+    # have the table's (migration sensors.0006). Their owner, the hub's role, is bound by them
+    # only because they are FORCEd: the bench lifts FORCE on this month's partition inside its
+    # transaction (so no other session ever sees it lifted, and a rollback or a killed bench
+    # restores it) and sets it again before the commit. ALTER TABLE locks the partition until
+    # then: ingest and reads of this month wait for the COPY. A partition takes COPY without the
+    # parent's identity default (PostgreSQL 15): the ids come from the parent's sequence.
     partition = f"sensors_observation_{month:%Y_%m}"
     with system_context(), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {partition} NO FORCE ROW LEVEL SECURITY")
         # The ids the parent's default would draw, drawn beforehand: fetching 300,000 numbers
         # into Python is not what a COPY costs.
         cursor.execute(
@@ -524,6 +531,7 @@ def bench_copy(rows: list[ingest.Row]) -> float:
                         r.source_id,
                     )
                 )
+        cursor.execute(f"ALTER TABLE {partition} FORCE ROW LEVEL SECURITY")
     return time.perf_counter() - started
 
 
@@ -786,22 +794,31 @@ def bench_http(archive: int, history: tuple) -> None:
     sta_query = {
         "$filter": f"phenomenonTime ge {first:{stamp}} and phenomenonTime le {end:{stamp}}",
         "$orderby": "phenomenonTime asc",
-        "$top": str(STA_PAGE),
     }
+    small_page = 1000  # as a client that asks for a thousand at a time
     pages: list[int] = []
 
     def latest() -> int:
         return len(fetch(session, latest_url).json()["datastreams"])
 
-    def sta() -> int:
-        points, url, query, requests_made = 0, sta_url, sta_query, 0
-        while url:
-            page = fetch(session, url, **query).json()
-            points += len(page["value"])
-            url, query = page.get("@iot.nextLink"), {}
-            requests_made += 1
-        pages.append(requests_made)
-        return points
+    def sta(top: int, **extra: str):
+        """A read of the range: the first page and every @iot.nextLink, parsed as JSON."""
+
+        def read() -> int:
+            points, url, requests_made = 0, sta_url, 0
+            query = {**sta_query, "$top": str(top), **extra}
+            while url:
+                page = fetch(session, url, **query).json()
+                if extra:  # dataArray: one array of rows per datastream
+                    points += sum(len(group["dataArray"]) for group in page["value"])
+                else:
+                    points += len(page["value"])
+                url, query = page.get("@iot.nextLink"), {}
+                requests_made += 1
+            pages.append(requests_made)
+            return points
+
+        return read
 
     def csv() -> int:
         answer = fetch(session, csv_url, von=f"{first:{stamp}}", bis=f"{end + MINUTE:{stamp}}")
@@ -823,16 +840,29 @@ def bench_http(archive: int, history: tuple) -> None:
         f"one request), {len(seconds)} requests: median {statistics.median(seconds) * 1e3:.1f} ms, "
         f"p95 {p95 * 1e3:.1f} ms   target < 100 ms   ratio {p95 * 1e3 / 100:.2f}"
     )
-    seconds, count = timed_http(STA_ROUNDS, 1, sta)
+    seconds, count = timed_http(STA_ROUNDS, 2, sta(STA_PAGE))
     p95 = percentile(seconds, 0.95)
     print(
         f"4. SensorThings GET /t/{HOME}/sta/v1.1/Datastreams(<id>)/Observations?$filter="
-        f"phenomenonTime ge … and le …&$orderby=phenomenonTime asc&$top={STA_PAGE} and its "
-        f"nextLinks ({count:,} points in {pages[-1]} requests; {STA_PAGE:,} is the API's "
-        f"largest page), {len(seconds)} reads: median {statistics.median(seconds) * 1e3:.0f} ms, "
-        f"p95 {p95 * 1e3:.0f} ms   target < 100 ms   ratio {p95 * 1e3 / 100:.2f}"
+        f"phenomenonTime ge … and le …&$orderby=phenomenonTime asc&$top={STA_PAGE} and any "
+        f"nextLinks, standard JSON ({count:,} points in {pages[-1]} request(s); {STA_PAGE:,} is "
+        f"the API's largest page, as FROST-Server's default), {len(seconds)} reads: median "
+        f"{statistics.median(seconds) * 1e3:.0f} ms, p95 {p95 * 1e3:.0f} ms   target < 100 ms   "
+        f"ratio {p95 * 1e3 / 100:.2f}"
     )
-    print(f"  per request: median {statistics.median(seconds) / pages[-1] * 1e3:.0f} ms")
+    seconds, count = timed_http(STA_ROUNDS, 2, sta(STA_PAGE, **{"$resultFormat": "dataArray"}))
+    print(
+        f"  the same with $resultFormat=dataArray (v1.1 §14.3; {count:,} points in {pages[-1]} "
+        f"request(s)): median {statistics.median(seconds) * 1e3:.0f} ms, p95 "
+        f"{percentile(seconds, 0.95) * 1e3:.0f} ms"
+    )
+    seconds, count = timed_http(STA_ROUNDS, 1, sta(small_page))
+    print(
+        f"  the same in pages of $top={small_page:,}, following @iot.nextLink ($skip), standard "
+        f"JSON ({count:,} points in {pages[-1]} requests): median "
+        f"{statistics.median(seconds) * 1e3:.0f} ms, p95 {percentile(seconds, 0.95) * 1e3:.0f} ms;"
+        f" per request: median {statistics.median(seconds) / pages[-1] * 1e3:.0f} ms"
+    )
 
 
 def main() -> None:
