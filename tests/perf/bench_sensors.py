@@ -16,7 +16,8 @@ points. Figures and ratios to the targets, never pass/fail.
 - the latest values of 1,000 datastreams (sensors_latest) and one datastream's 10,000 points,
   as SQL through Django's connection as the hub role in a tenant context (row-level security
   applies), and over HTTP: the tenant's aktuell.json, the datastream's CSV export and the
-  SensorThings API (Observations of a Datastream, page by page).
+  SensorThings API (the Observations of a Datastream in one request of $top=10,000, the
+  largest page; also as dataArray and in pages of 1,000).
 
 Everything the bench creates lives in the tenant haldensleben and is named "[Benchmark] …"
 (devices `benchmark-<run>-<n>`); it is removed at the end, also when the bench fails or is

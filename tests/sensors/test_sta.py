@@ -358,3 +358,21 @@ def test_observations_as_data_array(client, data):
         refused = get(client, path, **query)
         assert refused.status_code == 400, (path, query)
         assert "resultFormat" in refused.json()["message"]
+
+
+def test_an_answer_too_large_is_refused_with_what_to_ask_instead(client, data, monkeypatch):
+    """Like FROST-Server's maxDataSize, made small here: each query costs QUERY_COST and each
+    entity 1, and nested $expand runs one query per entity."""
+    from hub.sensors.sta import views
+
+    expanded = {"$expand": "Datastreams($expand=Observations)"}
+    whole = get(client, "Things", **expanded)
+    assert whole.status_code == 200
+    datastreams = sum(len(t["Datastreams"]) for t in whole.json()["value"])
+    assert datastreams >= 2
+    monkeypatch.setattr(views, "MAX_COST", views.QUERY_COST * (1 + datastreams))
+    answer = get(client, "Things", **expanded)
+    assert answer.status_code == 400
+    assert "answer would be too large" in answer.json()["message"]
+    assert "$top" in answer.json()["message"]
+    assert get(client, "Things").status_code == 200  # without $expand it fits

@@ -41,6 +41,10 @@ from hub.tenancy.permissions import roles_on
 # FROST-Server's defaults (CoreSettings defaultTop, maxTop): a client reads a datastream's
 # 10,000 points in one request.
 DEFAULT_TOP, MAX_TOP = 100, 10_000
+# What one answer may cost, like FROST-Server's maxDataSize: each entity counts 1 and each query
+# QUERY_COST (nested $expand runs one per entity). A page of 10,000 Observations, or 1,000
+# Things each with its Datastreams, fits; 10,000 Things each with their Observations do not.
+MAX_COST, QUERY_COST = 100_000, 20
 DATA_ARRAY = "dataArray"
 MAX_BODY = 1024 * 1024
 WRITERS = {Role.EDITOR, Role.DEVELOPER, Role.TENANT_ADMIN, Role.REGION_ADMIN}
@@ -181,6 +185,18 @@ def _expand_item(into: dict[str, Options], item: str) -> None:
 class Reader:
     def __init__(self, request: HttpRequest, base: str, caller: Caller, tenant: Tenant | None):
         self.request, self.base, self.caller, self.tenant = request, base, caller, tenant
+        self.cost = 0
+
+    def spend(self, entities: int) -> None:
+        """Count a query and the entities it returned; refuse the request beyond MAX_COST."""
+        self.cost += QUERY_COST + entities
+        if self.cost > MAX_COST:
+            raise StaError(
+                400,
+                f"the answer would be too large (more than {MAX_COST:,} entities, counting "
+                f"{QUERY_COST} for each $expand query): ask for less with $top, also inside "
+                "$expand, or with $filter",
+            )
 
     def queryset(self, entity: EntitySet):
         qs = entity.model.objects.filter(entity.readable(self.caller.tenants))
@@ -237,6 +253,7 @@ class Reader:
         else:
             rows = list(page)
             value = [self.entity(entity, row, opts) for row in rows[: opts.top]]
+        self.spend(len(value))
         more = opts.top > 0 and len(rows) > opts.top
         out: dict[str, Any] = {}
         if total is not None:
@@ -304,6 +321,7 @@ class Reader:
             else:
                 related = self.queryset(target).filter(pk=getattr(row, f"{nav.relation}_id"))
                 found = related.first()
+                self.spend(1)
                 out[name] = self.entity(target, found, nested) if found else None
         return out
 
