@@ -282,7 +282,15 @@ class Session:
                 if qos > 1:
                     self._lost("a QoS 2 message on a QoS 1 subscription")
                     return messages
-                cut = start + 2 + (buffer[start] << 8 | buffer[start + 1])
+                # The topic's end; past the packet if not even its length is there.
+                cut = (
+                    start + 2 + (buffer[start] << 8 | buffer[start + 1])
+                    if end - start > 1
+                    else end + 1
+                )
+                if cut + 2 * qos > end:
+                    self._lost("a PUBLISH shorter than its topic and packet identifier")
+                    return messages
                 packet_id = 0
                 if qos:
                     packet_id = buffer[cut] << 8 | buffer[cut + 1]
@@ -323,9 +331,11 @@ class Session:
     def ack(self, messages: Iterable[Message]) -> int:
         """Acknowledge the QoS 1 messages of the current connection in one write; returns how
         many. Those of an earlier connection come again from the broker."""
+        if self._sock is None:
+            return 0
         current = self.connection
         ids = [m.packet_id for m in messages if m.qos and m.connection == current]
-        if ids and self._sock is not None:
+        if ids:
             self._send(b"".join(b"\x40\x02" + i.to_bytes(2, "big") for i in ids))
         return len(ids)
 

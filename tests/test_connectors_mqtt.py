@@ -147,6 +147,19 @@ def test_a_broken_stream_drops_the_connection_not_the_process(topic, subscribers
     with pytest.raises(MqttError, match="malformed remaining length"):
         sub._next(0)
     sub._buffer.clear()
+    # PUBLISHes too short for their topic's length, or without their packet identifier.
+    for first, body in (
+        (0x32, b"\x00"),
+        (0x30, b"\x00"),
+        (0x32, b"\x00\x05abc"),
+        (0x32, b"\x00\x01t\x00"),
+    ):
+        sub._buffer += _packet(first, body)
+        assert sub.receive(0.1) == []
+        assert not sub.connected
+        assert sub.ack([]) == 0
+        assert sub.receive(0.5) == []  # connects again
+        assert sub.connected
     # A packet a subscriber never gets (CONNECT) ends the connection; the next receive()
     # connects again and goes on.
     sub._buffer += _packet(0x10, b"\x00")
@@ -154,7 +167,7 @@ def test_a_broken_stream_drops_the_connection_not_the_process(topic, subscribers
     assert not sub.connected
     publish(topic, [b"after"])
     assert [m.payload for m in drain(sub, 1)] == [b"after"]
-    assert sub.connection == 2
+    assert sub.connection == 6
 
 
 def test_publish_sends_in_bulk_and_counts_the_brokers_acknowledgements(topic, subscribers):
