@@ -20,8 +20,8 @@ down: ## stop exactly what `make up` started
 status: ## each service of the stack and its health
 	@bash $(STACK) status
 
-restart: ## restart the hub's own processes (web, worker, beat) after a code change
-	@bash $(STACK) restart web worker beat
+restart: ## restart the hub's own processes (web, worker with beat, OGC gateway) after a code change
+	@bash $(STACK) restart web worker mapserver
 
 test: up lint ## every test, against the real local stack (brings it up first)
 	@$(HUB_ENV) $(VENV)/bin/pytest
@@ -34,9 +34,10 @@ bench: up ## benchmarks: figures and ratios, not pass/fail
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_durability.py
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_sensors.py
 
-lint: ## ruff (lint and format check)
+lint: ## ruff (lint and format check) and import-linter (layers, app boundaries, no cycles)
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/lint-imports --no-cache
 
 format: ## apply ruff's formatting and safe fixes
 	@$(VENV)/bin/ruff check --fix .

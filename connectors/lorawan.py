@@ -257,3 +257,31 @@ def number(value: Any, name: str) -> float:
     if not math.isfinite(value):
         raise PayloadInvalid(f"{name}: {value} is not a finite number")
     return float(value)
+
+
+class TheThingsStack:
+    """The Things Stack v3, as a connector (entry point `tts` of `hub.connectors`)."""
+
+    name = "tts"
+    kind = "lorawan"
+    title = "The Things Stack v3"
+
+    def check(self) -> str:
+        return "accepts uplink messages of The Things Stack v3 (webhook and MQTT)"
+
+    def read(self, doc: Any) -> Uplink:
+        return tts_v3(doc)
+
+
+class ChirpStack:
+    """ChirpStack v4 (and the v3 legacy shape), as a connector (entry point `chirpstack`)."""
+
+    name = "chirpstack"
+    kind = "lorawan"
+    title = "ChirpStack"
+
+    def check(self) -> str:
+        return "accepts `up` events of ChirpStack v4 and v3 (HTTP integration, JSON)"
+
+    def read(self, doc: Any) -> Uplink:
+        return chirpstack(doc)

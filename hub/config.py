@@ -98,12 +98,19 @@ SETTINGS: tuple[Setting, ...] = (
         "folder of the shared open data (boundaries, GTFS, ...)",
     ),
     Setting(
-        "HUB_MAP_TILES_URL",
+        "HUB_BASEMAP_URL",
         str,
         "",
-        "XYZ tile URL for the base map; empty draws boundaries without a base map",
+        "XYZ/WMTS tile URL of the base map, e.g. basemap.de's "
+        "https://sgx.geodatenzentrum.de/wmts_basemapde/tile/1.0.0/de_basemapde_web_raster_farbe"
+        "/default/GLOBAL_WEBMERCATOR/{z}/{y}/{x}.png; empty: the hub's own context layers only",
     ),
-    Setting("HUB_MAP_ATTRIBUTION", str, "", "attribution shown for the base map tiles"),
+    Setting(
+        "HUB_BASEMAP_ATTRIBUTION",
+        str,
+        "© basemap.de / BKG",
+        "attribution shown with the base map (basemap.de: CC BY 4.0, © basemap.de / BKG)",
+    ),
     Setting("HUB_RECONCILE_MINUTES", int, "15", "how often Celery beat reconciles tenants/*.yaml"),
     Setting(
         "HUB_OPEN311_ANONYMOUS_PER_MINUTE",

@@ -14,7 +14,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from paho.mqtt.client import MQTTErrorCode
 
-from hub import mqtt
+from hub.core import mqtt
+from hub.core.access import public
 
 
 def _postgresql(timeout: float) -> str:
@@ -84,6 +85,7 @@ def check_all(timeout: float) -> dict[str, dict[str, object]]:
     return results
 
 
+@public
 @never_cache
 def healthz(request):
     checks = check_all(settings.HUB_HEALTH_TIMEOUT)

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from hub.config import ROOT, configure
+from hub.core.registry import discover_apps
 from hub.db import reset_connection
 
 CONFIG = configure()
@@ -25,14 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "mozilla_django_oidc",
     "leaflet",
-    "hub.accounts",
-    "hub.tenancy",
-    "hub.catalog",
-    "hub.opendata",
-    "hub.participation",
-    "hub.consultations",
-    "hub.sensors",
-    "hub.geo",
+    # The hub's own apps are found, not listed: each folder of hub/ with an apps.py.
+    *discover_apps(),
 ]
 
 MIDDLEWARE = [
@@ -44,6 +39,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hub.core.errors.ErrorMiddleware",
     "hub.accounts.middleware.KeycloakSessionRefresh",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hub.tenancy.middleware.TenantMiddleware",
@@ -64,6 +60,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "hub.portal.context.portal",
             ],
         },
     },
@@ -142,22 +139,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {
-    "reconcile-tenants": {
-        "task": "hub.tenancy.tasks.reconcile_tenants",
-        "schedule": 60.0 * CONFIG["HUB_RECONCILE_MINUTES"],
-    },
-    "publish-catalog": {
-        "task": "hub.catalog.tasks.publish_catalog",
-        "schedule": 60.0 * 30,
-    },
-    "anonymise-reports": {
-        "task": "hub.participation.tasks.anonymise_reports",
-        "schedule": 60.0 * 60,
-    },
-    "sensor-maintenance": {"task": "hub.sensors.tasks.maintain", "schedule": 60.0 * 60 * 24},
-    "sensor-rollups": {"task": "hub.sensors.tasks.rollups", "schedule": 60.0 * 60},
-}
+# Beat's schedule is what the apps register (hub.celery, hub.core.registry).
+HUB_RECONCILE_MINUTES = CONFIG["HUB_RECONCILE_MINUTES"]
 HUB_OPEN311_ANONYMOUS_PER_MINUTE = CONFIG["HUB_OPEN311_ANONYMOUS_PER_MINUTE"]
 HUB_REPORT_ANONYMISE_DAYS = CONFIG["HUB_REPORT_ANONYMISE_DAYS"]
 HUB_PHOTO_MAX_BYTES = CONFIG["HUB_PHOTO_MAX_BYTES"]
@@ -167,7 +150,7 @@ EMAIL_HOST = CONFIG["HUB_SMTP_HOST"]
 EMAIL_PORT = CONFIG["HUB_SMTP_PORT"]
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = CONFIG["HUB_MAIL_FROM"]
-# Where the local stack's SMTP sink (`hub mailsink`) keeps what it receives.
+# Where the local stack's SMTP sink (`python -m hub.core.mailsink`) keeps what it receives.
 HUB_MAIL_DIR = STATE_DIR / "mail"
 
 HUB_MQTT = (CONFIG["HUB_MQTT_HOST"], CONFIG["HUB_MQTT_PORT"])
@@ -228,15 +211,8 @@ HUB_DEMO_PASSWORD = CONFIG["HUB_DEMO_PASSWORD"]
 HUB_API_RATE_LIMIT = CONFIG["HUB_API_RATE_LIMIT"]
 HUB_API_CLIENTS_PER_PERSON = CONFIG["HUB_API_CLIENTS_PER_PERSON"]
 
-LEAFLET_CONFIG = {
-    "TILES": [
-        (_("Karte"), CONFIG["HUB_MAP_TILES_URL"], {"attribution": CONFIG["HUB_MAP_ATTRIBUTION"]})
-    ]
-    if CONFIG["HUB_MAP_TILES_URL"]
-    else [],
-    "DEFAULT_CENTER": (52.29, 11.41),
-    "DEFAULT_ZOOM": 9,
-}
+# Every map draws this base map (if set) beneath the hub's own context layers (hub.portal).
+HUB_BASEMAP = {"url": CONFIG["HUB_BASEMAP_URL"], "attribution": CONFIG["HUB_BASEMAP_ATTRIBUTION"]}
 
 LOGGING = {
     "version": 1,

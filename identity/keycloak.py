@@ -37,5 +37,10 @@ def admin_client(realm: str = "master") -> KeycloakAdmin:
     )
 
 
+def realm_admin() -> KeycloakAdmin:
+    """An admin client working on the region's realm (HUB_KEYCLOAK_REALM)."""
+    return admin_client(settings.HUB_KEYCLOAK["realm"])
+
+
 def provider() -> IdentityProvider:
     return Keycloak(admin_client())

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanapi import RemoteCKAN
-from ckanapi.errors import CKANAPIError
+from ckanapi.errors import NotFound
 from django.conf import settings
 
+from connectors.ckan import Catalogue, CkanUnavailable, client
 from tenants.reconcile.base import Change, Diff, FieldChange
 from tenants.spec import DesiredTenant
 
@@ -22,15 +22,16 @@ MANAGED_BY = "regional-data-hub"
 EXTRA_KEYS = ("managed_by", "kind", "ags", "ars", "parents", "hub_url")
 
 
-class CkanUnavailable(RuntimeError):
-    """CKAN did not answer or refused the hub's token."""
+__all__ = ["CkanTarget", "CkanUnavailable"]
 
 
-def all_organizations(organization_list) -> list[dict[str, Any]]:
+def all_organizations(ckan: Catalogue) -> list[dict[str, Any]]:
     """Every organization with its extras: CKAN caps each answer (25 by default), so page."""
     orgs, offset = [], 0
     while True:
-        page = organization_list(all_fields=True, include_extras=True, limit=25, offset=offset)
+        page = ckan.call(
+            "organization_list", all_fields=True, include_extras=True, limit=25, offset=offset
+        )
         orgs += page
         if len(page) < 25:
             return orgs
@@ -44,17 +45,13 @@ def _extras(org: dict[str, Any]) -> dict[str, str]:
 class CkanTarget:
     name = "ckan"
 
-    def __init__(self, client: RemoteCKAN | None = None):
-        self._client = client
+    def __init__(self, catalogue: Catalogue | None = None):
+        self._client = catalogue
 
     @property
-    def client(self) -> RemoteCKAN:
+    def client(self) -> Catalogue:
         if self._client is None:
-            self._client = RemoteCKAN(
-                settings.HUB_CKAN_URL,
-                apikey=settings.HUB_CKAN_API_TOKEN,
-                user_agent="regional-data-hub/reconcile",
-            )
+            self._client = client("reconcile")
         return self._client
 
     def org_name(self, slug: str) -> str:
@@ -81,19 +78,16 @@ class CkanTarget:
         }
 
     def _current(self) -> dict[str, dict[str, Any]]:
-        try:
-            # Active organizations only; a hidden one is looked up by name when needed.
-            orgs = all_organizations(self.client.action.organization_list)
-        except (CKANAPIError, OSError) as exc:
-            raise CkanUnavailable(f"CKAN at {settings.HUB_CKAN_URL} did not answer: {exc}") from exc
+        # Active organizations only; a hidden one is looked up by name when needed.
+        orgs = all_organizations(self.client)
         return {o["name"]: o for o in orgs}
 
     def _show(self, name: str) -> dict[str, Any] | None:
         try:
-            return self.client.action.organization_show(
-                id=name, include_extras=True, include_datasets=False
+            return self.client.call(
+                "organization_show", id=name, include_extras=True, include_datasets=False
             )
-        except CKANAPIError:
+        except NotFound:
             return None
 
     def plan(self, desired: list[DesiredTenant]) -> Diff:
@@ -144,11 +138,11 @@ class CkanTarget:
             name = change.slug.partition(" ")[2]
             if change.action == "deactivate":
                 # Hidden, not purged: the organization's datasets stay where they are.
-                self.client.action.organization_patch(id=name, state="deleted")
+                self.client.call("organization_patch", id=name, state="deleted")
                 continue
             org = wanted[name]
             payload = {**org, "extras": [{"key": k, "value": v} for k, v in org["extras"].items()]}
             if change.action == "create":
-                self.client.action.organization_create(**payload)
+                self.client.call("organization_create", **payload)
             else:
-                self.client.action.organization_patch(id=name, **payload)
+                self.client.call("organization_patch", id=name, **payload)

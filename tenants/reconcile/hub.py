@@ -10,24 +10,12 @@ from django.db import transaction
 
 from hub.tenancy.context import system_context
 from hub.tenancy.geometry import same, union
+from hub.tenancy.models import RECONCILED_FIELDS as SCALAR_FIELDS
 from hub.tenancy.models import Tenant, TenantEvent
 from tenants.reconcile.base import Change, Diff, FieldChange
 from tenants.spec import DesiredTenant
 
 DERIVED_SOURCE = "Vereinigung der Gebiete der Mitglieder"
-SCALAR_FIELDS = (
-    "name",
-    "short_name",
-    "kind",
-    "ags",
-    "ars",
-    "contact",
-    "services",
-    "mail_domains",
-    "identity_provider",
-    "boundary_source",
-    "boundary_scale",
-)
 
 
 def _vertices(geom: MultiPolygon | None) -> int:

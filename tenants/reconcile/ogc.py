@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Reconcile the tenant files with the OGC server: one workspace (a set of services) per tenant
-with an area, holding every layer the apps register (hub.registry.OgcLayer).
+with an area, holding every layer the apps register (hub.core.registry.OgcLayer).
 
 MapServer in the local stack, GeoServer in production (HUB_OGC_PUBLISHER); both behind
 hub.geo.publishers.Publisher. A tenant whose file is gone loses its services, never its data.
