@@ -10,10 +10,15 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from hub.accounts.api import router
-        from hub.accounts.auth import Unauthenticated, unauthenticated_response
-        from hub.accounts.ratelimit import RateLimited, rate_limited_response
-        from hub.registry import registry
+        from hub.core.registry import Urls, command, registry
 
         registry.add_api("", router)
-        registry.add_api_error(Unauthenticated, unauthenticated_response)
-        registry.add_api_error(RateLimited, rate_limited_response)
+        registry.add_urls(
+            Urls(
+                "hub.accounts.urls",
+                namespace="accounts",
+                sample="hub.accounts.factories:isolation_sample",
+            )
+        )
+        registry.add_seed("demo-directory", command("demo_directory"), order=10)
+        registry.add_seed("demo-users", command("demo_users"), order=30)

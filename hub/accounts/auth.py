@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from hub.accounts import ratelimit
-from hub.accounts.services import roles_from_claims
+from hub.core.errors import Unauthenticated
+from identity.claims import roles_from_claims
 from identity.tokens import TokenInvalid, TokenVerifier, VerifierConfig
 
 
@@ -29,12 +30,6 @@ class Principal:
 
     def has_role(self, slug: str, role: str) -> bool:
         return (slug, role) in self.tenant_roles
-
-
-class Unauthenticated(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 @cache
@@ -69,15 +64,18 @@ def principal_from_claims(claims: dict) -> Principal:
 
 class BearerAuth(HttpBearer):
     def __call__(self, request: HttpRequest):
-        if not request.headers.get("Authorization"):
+        header = request.headers.get("Authorization")
+        if not header:
             raise Unauthenticated("no bearer token (send 'Authorization: Bearer <token>')")
+        if not header.lower().startswith("bearer ") or not header[7:].strip():
+            raise Unauthenticated("the Authorization header is not 'Bearer <token>'")
         return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, token: str) -> Principal:
         try:
             claims = verifier().verify(token)
         except TokenInvalid as exc:
-            raise Unauthenticated(exc.reason) from exc
+            raise Unauthenticated(exc.reason, code="invalid_token") from exc
         principal = principal_from_claims(claims)
         if principal.kind == "client":
             limit, revoked = ratelimit.client_policy(principal.client_id)
@@ -88,13 +86,3 @@ class BearerAuth(HttpBearer):
             ratelimit.check(f"user:{principal.subject}", settings.HUB_API_RATE_LIMIT)
         request.principal = principal
         return principal
-
-
-def unauthenticated_response(request: HttpRequest, exc: Unauthenticated) -> JsonResponse:
-    """401 with the reason, in the body and in WWW-Authenticate (RFC 6750)."""
-    reason = exc.reason.replace('"', "'")
-    response = JsonResponse({"detail": exc.reason}, status=401)
-    response["WWW-Authenticate"] = (
-        f'Bearer realm="hub", error="invalid_token", error_description="{reason}"'
-    )
-    return response

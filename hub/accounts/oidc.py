@@ -2,7 +2,8 @@
 """Sign-in through the region's realm (mozilla-django-oidc, authorization code + PKCE).
 
 Users are found by their Keycloak subject, never by e-mail (an address can change hands), and
-their memberships are rewritten from the token at every sign-in and every silent refresh.
+their memberships are rewritten from the token at every sign-in and every silent refresh
+(through the signal `claims_received`, which tenancy answers: accounts sit below tenancy).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.conf import settings
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from hub.accounts.models import User
-from hub.accounts.services import roles_from_claims, sync_memberships
+from hub.accounts.signals import claims_received
 
 
 class KeycloakBackend(OIDCAuthenticationBackend):
@@ -40,7 +41,8 @@ class KeycloakBackend(OIDCAuthenticationBackend):
         user.first_name = claims.get("given_name", "")[:150]
         user.last_name = claims.get("family_name", "")[:150]
         user.save()
-        sync_memberships(user, roles_from_claims(claims))
+        # Tenancy rewrites the person's memberships from the claims (hub.tenancy.services).
+        claims_received.send(sender=User, user=user, claims=claims)
         return user
 
 

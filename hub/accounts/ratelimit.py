@@ -7,24 +7,13 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, JsonResponse
 
 from hub.accounts.models import ApiClient
+from hub.core.errors import RateLimited
 
 WINDOW_SECONDS = 60
-PORTAL_PREFIX = "dev-"  # client ids the developer portal hands out (hub.accounts.portal)
+PORTAL_PREFIX = "dev-"  # client ids the developer portal hands out (hub.accounts.clients)
 CLIENT_CACHE_SECONDS = 30
-
-
-class RateLimited(Exception):
-    def __init__(self, limit: int, retry_after: int):
-        super().__init__(f"more than {limit} requests per minute")
-        self.limit = limit
-        self.retry_after = retry_after
-
-
-class ClientRevoked(Exception):
-    pass
 
 
 def client_cache_key(client_id: str) -> str:
@@ -64,15 +53,3 @@ def check(bucket: str, limit: int) -> None:
     if count > limit:
         retry_after = max(1, int((window + 1) * WINDOW_SECONDS - now) + 1)
         raise RateLimited(limit, retry_after)
-
-
-def rate_limited_response(request: HttpRequest, exc: RateLimited) -> JsonResponse:
-    response = JsonResponse(
-        {
-            "detail": f"Too many requests: the limit is {exc.limit} per minute. "
-            f"Try again in {exc.retry_after} s."
-        },
-        status=429,
-    )
-    response["Retry-After"] = str(exc.retry_after)
-    return response

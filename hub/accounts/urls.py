@@ -5,8 +5,6 @@ from hub.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("konto/", views.account, name="account"),
-    path("konto/loeschen/", views.delete_account, name="delete"),
     path("entwickler/", views.portal, name="portal"),
     path("entwickler/neu/", views.register_client, name="register_client"),
     path("entwickler/<str:client_id>/rotieren/", views.rotate_client, name="rotate_client"),

@@ -13,19 +13,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ckanapi import RemoteCKAN
-from ckanapi.errors import CKANAPIError, NotFound
+from ckanapi.errors import NotFound, ValidationError
 from django.conf import settings
 
-from hub.registry import PublicDataset, registry
+from connectors.ckan import Catalogue, client
+from hub.core.registry import PublicDataset, registry
 
 log = logging.getLogger(__name__)
 MANAGED = "hub_identifier"
 THEME = "http://publications.europa.eu/resource/authority/data-theme/"
-
-
-class CatalogUnavailable(RuntimeError):
-    """CKAN did not answer; the publishing task tries again later."""
 
 
 @dataclass
@@ -34,14 +30,12 @@ class Report:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
+    # Data sets CKAN refused (its validation message): the others are published all the same.
+    refused: dict[str, str] = field(default_factory=dict)
 
 
-def ckan() -> RemoteCKAN:
-    return RemoteCKAN(
-        settings.HUB_CKAN_URL,
-        apikey=settings.HUB_CKAN_API_TOKEN,
-        user_agent="regional-data-hub/catalog",
-    )
+def ckan() -> Catalogue:
+    return client("catalog")
 
 
 def dataset_name(dataset: PublicDataset) -> str:
@@ -88,11 +82,12 @@ def _differs(current: dict[str, Any], wanted: dict[str, Any]) -> bool:
     return have != want or current.get("state") != "active"
 
 
-def _managed(client: RemoteCKAN, page: int = 100) -> list:
+def _managed(catalogue: Catalogue, page: int = 100) -> list:
     """Every dataset the bridge manages, paged (CKAN caps a page at ckan.search.rows_max)."""
     found: list = []
     while True:
-        batch = client.action.package_search(
+        batch = catalogue.call(
+            "package_search",
             fq=f"{MANAGED}:*",
             rows=page,
             start=len(found),
@@ -108,31 +103,32 @@ def _managed(client: RemoteCKAN, page: int = 100) -> list:
 def publish(datasets: list[PublicDataset] | None = None) -> Report:
     """Make CKAN hold exactly the hub's public data sets (under the configured prefix)."""
     datasets = registry.all_public_datasets() if datasets is None else datasets
-    client, report = ckan(), Report()
+    catalogue, report = ckan(), Report()
     wanted = {dataset_name(d): payload(d) for d in datasets}
-    try:
-        for name, body in sorted(wanted.items()):
-            try:
-                current = client.action.package_show(id=name)
-            except NotFound:
-                current = None
+    for name, body in sorted(wanted.items()):
+        try:
+            current = catalogue.call("package_show", id=name)
+        except NotFound:
+            current = None
+        try:
             if current is None:
-                client.action.package_create(**body)
+                catalogue.call("package_create", **body)
                 report.created.append(name)
             elif _differs(
                 {**current, "owner_org": current.get("organization", {}).get("name")}, body
             ):
-                client.action.package_update(**{**body, "id": current["id"], "state": "active"})
+                catalogue.call("package_update", **{**body, "id": current["id"], "state": "active"})
                 report.updated.append(name)
             else:
                 report.unchanged.append(name)
-        for item in _managed(client):
-            name = item["name"] if isinstance(item, dict) else item
-            if name not in wanted and name.startswith(settings.HUB_CKAN_ORG_PREFIX):
-                client.action.package_delete(id=name)
-                report.withdrawn.append(name)
-    except (CKANAPIError, OSError) as exc:
-        raise CatalogUnavailable(f"CKAN at {settings.HUB_CKAN_URL}: {exc}") from exc
+        except ValidationError as exc:
+            log.error("catalog: CKAN refused %s: %s", name, exc.error_dict)
+            report.refused[name] = str(exc.error_dict)
+    for item in _managed(catalogue):
+        name = item["name"] if isinstance(item, dict) else item
+        if name not in wanted and name.startswith(settings.HUB_CKAN_ORG_PREFIX):
+            catalogue.call("package_delete", id=name)
+            report.withdrawn.append(name)
     log.info(
         "catalog: %d created, %d updated, %d unchanged, %d withdrawn",
         len(report.created),

@@ -7,12 +7,13 @@ from dataclasses import asdict
 
 from celery import shared_task
 
+from connectors.ckan import CkanUnavailable
 from hub.catalog import services
 
 
 @shared_task(
     name="hub.catalog.tasks.publish_catalog",
-    autoretry_for=(services.CatalogUnavailable,),
+    autoretry_for=(CkanUnavailable,),
     retry_backoff=True,
     retry_backoff_max=900,
     max_retries=8,

@@ -9,8 +9,25 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Beteiligungsverfahren")
 
     def ready(self) -> None:
-        from hub.registry import OgcLayer, registry
+        from hub.core.registry import OgcLayer, PortalEntry, Urls, command, registry
 
+        registry.add_urls(
+            Urls(
+                "hub.consultations.urls",
+                namespace="consultations",
+                sample="hub.consultations.factories:isolation_sample",
+            )
+        )
+        registry.add_seed("consultations", command("consultations", "seed"), order=60)
+        registry.add_portal_entry(
+            PortalEntry(
+                "participation",
+                _("Beteiligungsverfahren"),
+                _("Mitreden bei Planungen: Vorschläge machen, unterstützen und kommentieren"),
+                url_name="consultations:list",
+                order=30,
+            )
+        )
         registry.add_ogc_layer(
             OgcLayer(
                 name="vorschlaege",

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
 """What citizens and staff do in a consultation. Every check happens before anything is written;
-a refusal is a ConsultationError naming the field and saying what to do."""
+a refusal is one of the hub's errors (hub.core.errors), naming the field and saying what to do."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from hub.consultations.models import Comment, Consultation, Moderation, Phase, Proposal, Support
+from hub.core.errors import Conflict, Invalid, NotFound, Unauthenticated
 from hub.tenancy.models import Tenant
 
 MAX_TITLE, MAX_TEXT, MAX_COMMENT = 150, 4000, 2000
@@ -20,23 +21,17 @@ MAX_PROPOSALS_PER_ACCOUNT = 20  # per consultation: enough for anybody, not for 
 MAX_AREA_VERTICES = 5000
 
 
-class ConsultationError(Exception):
-    def __init__(self, field: str, message: str, status: int = 400):
-        super().__init__(f"{field}: {message}")
-        self.field, self.message, self.status = field, message, status
-
-
 def _text(field: str, value: str, limit: int, *, required: bool = True) -> str:
     text = (value or "").strip()
     if "\x00" in text:
-        raise ConsultationError(field, _("Der Text enthält ein unzulässiges Steuerzeichen."))
+        raise Invalid(_("Der Text enthält ein unzulässiges Steuerzeichen."), field=field)
     if required and not text:
-        raise ConsultationError(field, _("Bitte ausfüllen."))
+        raise Invalid(_("Bitte ausfüllen."), field=field)
     if len(text) > limit:
-        raise ConsultationError(
-            field,
+        raise Invalid(
             _("Höchstens %(limit)s Zeichen (jetzt %(count)s).")
             % {"limit": limit, "count": len(text)},
+            field=field,
         )
     return text
 
@@ -46,28 +41,27 @@ def parse_area(raw: str, tenant: Tenant) -> MultiPolygon:
     the tenant's area."""
     if not (raw or "").strip():
         if tenant.boundary is None:
-            raise ConsultationError("area", _("Bitte ein Gebiet angeben."))
+            raise Invalid(_("Bitte ein Gebiet angeben."), field="area")
         return tenant.boundary
     try:
         geometry = GEOSGeometry(raw, srid=4326)
     except (GEOSException, ValueError, TypeError):
-        raise ConsultationError(
-            "area", _("Das Gebiet ist kein gültiges GeoJSON-Polygon (Längengrad, Breitengrad).")
+        raise Invalid(
+            _("Das Gebiet ist kein gültiges GeoJSON-Polygon (Längengrad, Breitengrad)."),
+            field="area",
         ) from None
     if isinstance(geometry, Polygon):
         geometry = MultiPolygon(geometry, srid=4326)
     if not isinstance(geometry, MultiPolygon) or geometry.empty:
-        raise ConsultationError("area", _("Das Gebiet muss eine Fläche (Polygon) sein."))
+        raise Invalid(_("Das Gebiet muss eine Fläche (Polygon) sein."), field="area")
     if geometry.num_coords > MAX_AREA_VERTICES:
-        raise ConsultationError(
-            "area", _("Das Gebiet hat zu viele Punkte (höchstens %s).") % MAX_AREA_VERTICES
+        raise Invalid(
+            _("Das Gebiet hat zu viele Punkte (höchstens %s).") % MAX_AREA_VERTICES, field="area"
         )
     if not geometry.valid:
-        raise ConsultationError("area", _("Das Gebiet ist ungültig (%s).") % geometry.valid_reason)
+        raise Invalid(_("Das Gebiet ist ungültig (%s).") % geometry.valid_reason, field="area")
     if tenant.boundary is not None and not tenant.boundary.intersects(geometry):
-        raise ConsultationError(
-            "area", _("Das Gebiet liegt außerhalb von %s.") % tenant.display_name
-        )
+        raise Invalid(_("Das Gebiet liegt außerhalb von %s.") % tenant.display_name, field="area")
     return geometry
 
 
@@ -84,7 +78,7 @@ def open_consultation(
     title = _text("title", title, 200)
     summary = _text("summary", summary, 10000)
     if Consultation.objects.filter(tenant=tenant, slug=slug).exists():
-        raise ConsultationError("slug", _("Diesen Kurznamen gibt es schon."))
+        raise Invalid(_("Diesen Kurznamen gibt es schon."), field="slug")
     return Consultation.objects.create(
         tenant=tenant,
         slug=slug,
@@ -106,22 +100,21 @@ def set_phase(consultation: Consultation, phase: Phase, *, result: str = "") -> 
 
 def _participating(consultation: Consultation) -> None:
     if not consultation.open_for_contributions:
-        raise ConsultationError(
-            "phase",
+        raise Conflict(
             _("Beiträge sind nur in der Phase „Beteiligung“ möglich; jetzt: %s.")
             % consultation.get_phase_display(),
-            status=409,
+            field="phase",
         )
     until = consultation.participation_until
     if until and dt.date.today() > until:
-        raise ConsultationError(
-            "phase", _("Die Beteiligung endete am %s.") % until.strftime("%d.%m.%Y"), status=409
+        raise Conflict(
+            _("Die Beteiligung endete am %s.") % until.strftime("%d.%m.%Y"), field="phase"
         )
 
 
 def _signed_in(user) -> None:
     if user is None or not user.is_authenticated:
-        raise ConsultationError("user", _("Bitte melden Sie sich an."), status=401)
+        raise Unauthenticated(_("Bitte melden Sie sich an."), field="user")
 
 
 def propose(
@@ -133,19 +126,16 @@ def propose(
     text = _text("text", text, MAX_TEXT)
     place = _text("place", place, 200, required=False)
     if location is None:
-        raise ConsultationError(
-            "location", _("Bitte einen Ort wählen: auf der Karte oder in der Liste.")
+        raise Invalid(
+            _("Bitte einen Ort wählen: auf der Karte oder in der Liste."), field="location"
         )
     if not consultation.area.intersects(location):
-        raise ConsultationError(
-            "location", _("Der Ort liegt außerhalb des Gebiets dieses Verfahrens.")
-        )
+        raise Invalid(_("Der Ort liegt außerhalb des Gebiets dieses Verfahrens."), field="location")
     mine = Proposal.objects.filter(consultation=consultation, author=user).count()
     if mine >= MAX_PROPOSALS_PER_ACCOUNT:
-        raise ConsultationError(
-            "text",
+        raise Invalid(
             _("Sie haben schon %s Vorschläge eingereicht; mehr sind nicht möglich.") % mine,
-            status=429,
+            field="text",
         )
     return Proposal.objects.create(
         tenant=consultation.tenant,
@@ -160,7 +150,7 @@ def propose(
 
 def _published(proposal: Proposal) -> None:
     if proposal.state != Moderation.PUBLISHED:
-        raise ConsultationError("proposal", _("Dieser Vorschlag ist nicht veröffentlicht."), 404)
+        raise NotFound(_("Dieser Vorschlag ist nicht veröffentlicht."), field="proposal")
 
 
 def comment(proposal: Proposal, user, text: str) -> Comment:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.gis.geos import Point
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,26 +23,18 @@ from hub.consultations.forms import (
     ProposalForm,
 )
 from hub.consultations.models import PHASES, Comment, Consultation, Moderation, Phase, Proposal
+from hub.core import access
+from hub.core.errors import HubError, Invalid
 from hub.opendata.selectors import places_in
-from hub.participation.views import MODERATORS
+from hub.portal.services import map_config
 from hub.tenancy.context import tenant_context
-from hub.tenancy.permissions import user_roles_on
-from hub.tenancy.views import _map_config
+from hub.tenancy.permissions import MODERATION, may, page_access
+
+STAFF = access.roles(MODERATION)
 
 
 def _is_staff(request, tenant) -> bool:
-    user = request.user
-    return user.is_authenticated and (
-        user.is_superuser or bool(user_roles_on(user, tenant) & MODERATORS)
-    )
-
-
-def _staff(request, tenant):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("oidc_authentication_init"))
-    if not _is_staff(request, tenant):
-        raise PermissionDenied
-    return None
+    return may(request.user, tenant, MODERATION)
 
 
 def _consultation(request, slug: str, consultation: str) -> Consultation:
@@ -62,6 +53,7 @@ def _stops(consultation: Consultation):
     return sorted(found, key=lambda s: s.properties["name"])
 
 
+@page_access(access.PUBLIC)
 @require_GET
 def consultation_list(request, slug: str):
     tenant = request.tenant
@@ -74,11 +66,10 @@ def consultation_list(request, slug: str):
     )
 
 
+@page_access(STAFF, STAFF)
 @require_http_methods(["GET", "POST"])
 def consultation_new(request, slug: str):
     tenant = request.tenant
-    if denied := _staff(request, tenant):
-        return denied
     form = ConsultationForm(request.POST or None, initial={"phase": Phase.INFORMATION})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -93,7 +84,7 @@ def consultation_new(request, slug: str):
                     phase=Phase(data["phase"]),
                     participation_until=data["participation_until"],
                 )
-            except services.ConsultationError as exc:
+            except HubError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(request, _("Das Verfahren ist angelegt."))
@@ -101,11 +92,12 @@ def consultation_new(request, slug: str):
     return render(
         request,
         "consultations/new.html",
-        {"tenant": tenant, "form": form, "map": _map_config()},
+        {"tenant": tenant, "form": form, "map": map_config(tenant)},
         status=400 if form.errors else 200,
     )
 
 
+@page_access(access.PUBLIC)
 @require_GET
 def consultation_detail(request, slug: str, consultation: str):
     item = _consultation(request, slug, consultation)
@@ -126,11 +118,12 @@ def consultation_detail(request, slug: str, consultation: str):
             "proposals": proposals,
             "supported": mine,
             "staff": _is_staff(request, item.tenant),
-            "map": _map_config(),
+            "map": map_config(item.tenant),
         },
     )
 
 
+@page_access(access.PUBLIC)
 @require_GET
 def proposals_geojson(request, slug: str, consultation: str):
     """The area and the published proposals for the page's map (no authors)."""
@@ -170,11 +163,10 @@ def _geojson(geometry) -> dict:
     return json.loads(geometry.geojson)
 
 
+@page_access(access.SIGNED_IN, access.SIGNED_IN)
 @require_http_methods(["GET", "POST"])
 def propose(request, slug: str, consultation: str):
     item = _consultation(request, slug, consultation)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("oidc_authentication_init"))
     stops = _stops(item)
     form = ProposalForm(request.POST or None, stops=stops)
     status = 200
@@ -195,7 +187,7 @@ def propose(request, slug: str, consultation: str):
                         location=Point(data["lon"], data["lat"], srid=4326),
                         place=data["place"],
                     )
-                except services.ConsultationError as exc:
+                except HubError as exc:
                     field = exc.field if exc.field in form.fields else None
                     if exc.field == "location":
                         field = "near_stop"
@@ -215,7 +207,7 @@ def propose(request, slug: str, consultation: str):
     return render(
         request,
         "consultations/propose.html",
-        {"tenant": item.tenant, "consultation": item, "form": form, "map": _map_config()},
+        {"tenant": item.tenant, "consultation": item, "form": form, "map": map_config(item.tenant)},
         status=status,
     )
 
@@ -228,6 +220,7 @@ def _proposal(item: Consultation, pk: int) -> Proposal:
     return found
 
 
+@page_access(access.PUBLIC)
 @require_GET
 def proposal_detail(request, slug: str, consultation: str, pk: int):
     item = _consultation(request, slug, consultation)
@@ -261,11 +254,13 @@ def _on_proposal(request, slug: str, consultation: str, pk: int, action) -> Http
     try:
         with tenant_context([item.tenant_id]):
             action(proposal)
-    except services.ConsultationError as exc:
+    except HubError as exc:
         messages.error(request, exc.message)
     return redirect(back)
 
 
+# Declared, and checked in _on_proposal: a visitor is sent to sign in and back to the proposal.
+@access.declare(None, access.SIGNED_IN)
 @require_POST
 def proposal_support(request, slug: str, consultation: str, pk: int):
     def act(proposal: Proposal) -> None:
@@ -280,19 +275,21 @@ def proposal_support(request, slug: str, consultation: str, pk: int):
     return _on_proposal(request, slug, consultation, pk, act)
 
 
+@access.declare(None, access.SIGNED_IN)
 @require_POST
 def proposal_comment(request, slug: str, consultation: str, pk: int):
     def act(proposal: Proposal) -> None:
         form = CommentForm(request.POST)
         if not form.is_valid():
             text = " ".join(e for errors in form.errors.values() for e in errors)
-            raise services.ConsultationError("text", text)
+            raise Invalid(text, field="text")
         services.comment(proposal, request.user, form.cleaned_data["text"])
         messages.success(request, _("Danke! Ihr Kommentar wird geprüft und dann veröffentlicht."))
 
     return _on_proposal(request, slug, consultation, pk, act)
 
 
+@page_access(access.PUBLIC)
 @require_GET
 def consultation_summary(request, slug: str, consultation: str):
     item = _consultation(request, slug, consultation)
@@ -305,11 +302,10 @@ def consultation_summary(request, slug: str, consultation: str):
     )
 
 
+@page_access(STAFF, STAFF)
 @require_http_methods(["GET", "POST"])
 def consultation_moderation(request, slug: str, consultation: str):
     item = _consultation(request, slug, consultation)
-    if denied := _staff(request, item.tenant):
-        return denied
     back = reverse("consultations:moderation", kwargs={"slug": slug, "consultation": item.slug})
     if request.method == "POST":
         with tenant_context([item.tenant_id]):
@@ -323,7 +319,7 @@ def consultation_moderation(request, slug: str, consultation: str):
                             result=form.cleaned_data["result"],
                         )
                         messages.success(request, _("Phase gespeichert."))
-                    except services.ConsultationError as exc:
+                    except HubError as exc:
                         messages.error(request, exc.message)
                 else:
                     messages.error(request, _("Bitte die Angaben prüfen."))

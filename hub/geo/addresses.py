@@ -9,16 +9,15 @@ tell the person how exact the place is.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.gis.geos import MultiPoint, Point
-from django.db import transaction
 
+from hub.core import imports
 from hub.geo.models import Address
 
 MAX_IMPORT_ROWS = 2_000_000
@@ -136,7 +135,8 @@ def _in_register(query: Query) -> Resolved | None:
 
 # -- filling the register ---------------------------------------------------------------------
 
-COLUMNS = {
+# The columns an address file needs, and the other names offices give them.
+ALIASES = {
     "street": ("strasse", "straße", "street", "str"),
     "number": ("hausnummer", "hnr", "number", "housenumber"),
     "postcode": ("plz", "postleitzahl", "postcode"),
@@ -144,126 +144,58 @@ COLUMNS = {
     "lat": ("lat", "breitengrad", "latitude", "y"),
     "lon": ("lon", "laengengrad", "längengrad", "longitude", "x"),
 }
+REQUIRED = ("street", "town", "lat", "lon")
 
 
-@dataclass
-class ImportReport:
-    rows: int = 0
-    imported: int = 0
-    problems: list[tuple[int, str]] = field(default_factory=list)
+def read_file(source: Path | bytes, *, name: str = "") -> imports.Table:
+    """An address file (CSV, any delimiter and office encoding) as rows of ALIASES' names."""
+    return imports.read_table(
+        source, name=name, required=REQUIRED, aliases=ALIASES, max_rows=MAX_IMPORT_ROWS
+    )
 
 
-class AddressFileInvalid(ValueError):
-    """The file cannot be read as an address list; the message says why."""
+def _coordinate(value: str, field: str) -> float:
+    try:
+        return float((value or "").strip().replace(",", "."))
+    except ValueError:
+        raise imports.RowProblem(f"{value!r} is not a number", field=field) from None
 
 
-def _columns(header: list[str]) -> dict[str, str]:
-    names = {h.strip().lower(): h for h in header}
-    found = {}
-    for key, candidates in COLUMNS.items():
-        name = next((names[c] for c in candidates if c in names), None)
-        if name is None and key not in {"number", "postcode"}:
-            raise AddressFileInvalid(
-                f"no column for {key} (one of: {', '.join(candidates)}); the file has: "
-                + ", ".join(header)
-            )
-        if name:
-            found[key] = name
-    return found
-
-
-def _coordinate(value: str) -> float:
-    return float((value or "").strip().replace(",", "."))
-
-
-def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    columns = _columns(reader.fieldnames or [])
-    for line, row in enumerate(reader, start=2):
-        yield line, {key: (row.get(name) or "").strip() for key, name in columns.items()}
+def save_row(line: int, row: dict[str, str], *, source: str) -> str:
+    """Insert or update one address (the import's row handler); "created" or "updated"."""
+    lat, lon = _coordinate(row.get("lat", ""), "lat"), _coordinate(row.get("lon", ""), "lon")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise imports.RowProblem(f"coordinates {lat}, {lon} are outside WGS 84", field="lat")
+    street, town = row.get("street", ""), row.get("town", "")
+    if not street or not town or len(street) > 150 or len(town) > 100:
+        raise imports.RowProblem(
+            "street and town are needed (at most 150/100 characters)", field="street"
+        )
+    if "\x00" in street + town:
+        raise imports.RowProblem("contains a NUL character", field="street")
+    _, created = Address.objects.update_or_create(
+        street_key=normalise(street),
+        number=row.get("number", "")[:20],
+        postcode=row.get("postcode", "")[:5],
+        town_key=normalise(town),
+        defaults={
+            "street": street,
+            "town": town,
+            "location": Point(lon, lat, srid=4326),
+            "source": source[:200],
+        },
+    )
+    return "created" if created else "updated"
 
 
 def import_rows(
-    rows: Iterable[tuple[int, dict[str, str]]], source: str, progress=None
-) -> ImportReport:
+    rows: Iterable[tuple[int, dict[str, str]]], source: str, *, progress: bool | None = None
+) -> imports.ImportReport:
     """Insert or update each good row; a bad row is reported with its line and skipped."""
-    report = ImportReport()
-    batch: dict[tuple, Address] = {}
-    for line, row in rows:
-        report.rows += 1
-        if report.rows > MAX_IMPORT_ROWS:
-            raise AddressFileInvalid(f"more than {MAX_IMPORT_ROWS} rows: split the file")
-        try:
-            lat, lon = _coordinate(row["lat"]), _coordinate(row["lon"])
-        except ValueError:
-            report.problems.append(
-                (line, f"coordinates {row['lat']!r}, {row['lon']!r} are no numbers")
-            )
-            continue
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            report.problems.append((line, f"coordinates {lat}, {lon} are outside WGS 84"))
-            continue
-        street, town = row["street"], row["town"]
-        if (
-            not street
-            or not town
-            or len(street) > 150
-            or len(town) > 100
-            or "\x00" in street + town
-        ):
-            report.problems.append(
-                (line, "street and town are needed (at most 150/100 characters)")
-            )
-            continue
-        number, postcode = row.get("number", "")[:20], row.get("postcode", "")[:5]
-        address = Address(
-            street=street,
-            number=number,
-            postcode=postcode,
-            town=town,
-            street_key=normalise(street),
-            town_key=normalise(town),
-            location=Point(lon, lat, srid=4326),
-            source=source[:200],
-        )
-        batch[(address.street_key, number, postcode, address.town_key)] = address
-        if progress is not None:
-            progress.update()
-    with transaction.atomic():
-        for address in batch.values():
-            Address.objects.update_or_create(
-                street_key=address.street_key,
-                number=address.number,
-                postcode=address.postcode,
-                town_key=address.town_key,
-                defaults={
-                    "street": address.street,
-                    "town": address.town,
-                    "location": address.location,
-                    "source": address.source,
-                },
-            )
-    report.imported = len(batch)
-    return report
-
-
-def charging_register_rows() -> Iterator[tuple[int, dict[str, str]]]:
-    """The addresses of the BNetzA charging-station register in ../shared/data."""
-    from hub.opendata.sources import charging_stations
-
-    for number, place in enumerate(charging_stations(), start=1):
-        head = place.properties["address"]
-        match = HOUSE.match(head)
-        postcode, _, town = place.properties["postcode_city"].partition(" ")
-        yield (
-            number,
-            {
-                "street": (match["street"] if match else head).strip(),
-                "number": ((match and match["number"]) or "").replace(" ", ""),
-                "postcode": postcode,
-                "town": town.strip(),
-                "lat": str(place.lat),
-                "lon": str(place.lon),
-            },
-        )
+    return imports.run(
+        rows,
+        lambda line, row: save_row(line, row, source=source),
+        source=source,
+        mode=imports.KEEP_GOOD,
+        progress=progress,
+    )

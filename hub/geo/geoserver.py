@@ -17,8 +17,8 @@ from typing import Any
 import requests
 from django.conf import settings
 
+from hub.core.registry import OgcLayer, registry
 from hub.geo.mapserver import SLUG, Workspace
-from hub.registry import OgcLayer, registry
 
 STORE = "hub"
 TIMEOUT = 30

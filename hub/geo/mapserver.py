@@ -3,8 +3,8 @@
 
 The publisher writes one mapfile per tenant (`var/mapserver/<slug>.map`, every registered layer
 filtered to the tenant) and MapServer 8's config file, whose MAPS section names them. The
-gateway (`hub mapserver`, port 8081) is a small HTTP server that hands each request to the
-`mapserv` CGI program:
+gateway (hub.geo.gateway, port 8081, no Django) is a small HTTP server that hands each request
+to the `mapserv` CGI program:
 
     /<slug>/?SERVICE=WMS&REQUEST=GetCapabilities     WMS 1.3.0 / 1.1.1
     /<slug>/?SERVICE=WFS&REQUEST=GetCapabilities     WFS 2.0.0 / 1.1.0
@@ -17,26 +17,19 @@ through libpq's environment (PGPASSWORD).
 from __future__ import annotations
 
 import logging
-import os
 import re
-import subprocess
-import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from hub.registry import OgcLayer, registry
+from hub.core.registry import OgcLayer, registry
 
 log = logging.getLogger(__name__)
 
 SRS = "EPSG:4326 EPSG:25832 EPSG:25833 EPSG:3857 EPSG:4258"
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
 TEMPLATES = "/usr/share/mapserver/ogcapi/templates/html-plain/"
-MAX_BODY = 64 * 1024  # WFS POST requests; MapServer reads GET parameters from the URL
-CGI_TIMEOUT = 60
 
 
 @dataclass(frozen=True)
@@ -219,125 +212,3 @@ def _write(path: Path, text: str) -> None:
     temporary = path.with_suffix(path.suffix + ".tmp")
     temporary.write_text(text)
     temporary.replace(path)
-
-
-# -- the gateway ------------------------------------------------------------------------------
-
-
-def _cgi_environ(handler: BaseHTTPRequestHandler, slug: str, rest: str, query: str) -> dict:
-    ogc = settings.HUB_OGC
-    environ = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "MAPSERVER_CONFIG_FILE": str(Path(ogc["mapserver_dir"]) / "mapserver.conf"),
-        "PGPASSWORD": ogc["db_password"],
-        "GATEWAY_INTERFACE": "CGI/1.1",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "SERVER_SOFTWARE": "regional-data-hub-mapserver-gateway",
-        "REQUEST_METHOD": handler.command,
-        "SCRIPT_NAME": "",
-        "SERVER_NAME": urlsplit(ogc["url"]).hostname or "localhost",
-        "SERVER_PORT": str(urlsplit(ogc["url"]).port or 80),
-        "HTTP_HOST": handler.headers.get("Host", ""),
-        "REMOTE_ADDR": handler.client_address[0],
-        "HTTP_ACCEPT": handler.headers.get("Accept", ""),
-        "CONTENT_TYPE": handler.headers.get("Content-Type", ""),
-        "CONTENT_LENGTH": handler.headers.get("Content-Length", ""),
-    }
-    if rest.startswith("ogcapi"):
-        environ["PATH_INFO"] = f"/{slug}/{rest}"
-        environ["QUERY_STRING"] = query
-    else:
-        environ["PATH_INFO"] = ""
-        environ["QUERY_STRING"] = f"map={slug}&{query}" if query else f"map={slug}"
-    return environ
-
-
-class Gateway(BaseHTTPRequestHandler):
-    """HTTP → MapServer CGI. One `mapserv` process per request, as CGI does."""
-
-    server_version = "regional-data-hub-ogc"
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:
-        self._handle(b"")
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            # The unread body must not be taken for the next request: close the connection.
-            self.close_connection = True
-            self._plain(413, f"Anfrage zu groß (höchstens {MAX_BODY} Bytes).")
-            return
-        self._handle(self.rfile.read(length))
-
-    def _handle(self, body: bytes) -> None:
-        parts = urlsplit(self.path)
-        slug, _, rest = parts.path.lstrip("/").partition("/")
-        if not slug:
-            self._index()
-            return
-        known = MapServerPublisher().published()
-        if not SLUG.fullmatch(slug) or slug not in known:
-            self._plain(404, f"Kein Kartendienst für {slug!r}. Bekannt: {', '.join(known)}")
-            return
-        if rest and not rest.startswith("ogcapi"):
-            self._plain(404, f"Unbekannter Pfad {parts.path!r}: /{slug}/ oder /{slug}/ogcapi/")
-            return
-        try:
-            result = subprocess.run(
-                [settings.HUB_OGC["mapserv"]],
-                input=body,
-                capture_output=True,
-                env=_cgi_environ(self, slug, rest, parts.query),
-                timeout=CGI_TIMEOUT,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            self._plain(504, "MapServer hat nicht rechtzeitig geantwortet.")
-            return
-        head, separator, payload = result.stdout.partition(b"\r\n\r\n")
-        if not separator:
-            head, separator, payload = result.stdout.partition(b"\n\n")
-        if not separator:
-            log.error("mapserv answered without headers: %s", result.stderr[-2000:])
-            self._plain(502, "MapServer hat keine gültige Antwort geliefert.")
-            return
-        status, headers = 200, []
-        for line in head.decode("latin-1").splitlines():
-            name, _, value = line.partition(":")
-            if name.lower() == "status":
-                status = int(value.strip().split()[0])
-            elif name.lower() != "content-length" and name:
-                headers.append((name, value.strip()))
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def _index(self) -> None:
-        lines = [f"{slug}: {service_url(slug)}" for slug in MapServerPublisher().published()]
-        self._plain(200, "Kartendienste des Regionalen Datenhubs\n\n" + "\n".join(lines))
-
-    def _plain(self, status: int, text: str) -> None:
-        body = (text + "\n").encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args) -> None:
-        log.info("%s %s", self.address_string(), format % args)
-
-
-def serve(host: str, port: int, ready: threading.Event | None = None) -> None:
-    server = ThreadingHTTPServer((host, port), Gateway)
-    server.daemon_threads = True
-    if ready:
-        ready.set()
-    server.serve_forever()

@@ -7,8 +7,8 @@ from typing import Protocol
 
 from django.conf import settings
 
+from hub.core.registry import Resource
 from hub.geo.mapserver import Workspace
-from hub.registry import Resource
 
 
 class Publisher(Protocol):

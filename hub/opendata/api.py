@@ -7,7 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
-from hub.exports import csv_response, geojson_response, point_feature
+from hub.core.exports import csv_response, geojson_response, point_feature
+from hub.geo.models import Address
 from hub.opendata.selectors import places_in
 from hub.opendata.sources import SOURCES
 from hub.tenancy.selectors import active_tenants
@@ -41,3 +42,23 @@ def export(request, slug: str, identifier: str, fmt: str):
         )
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+MAX_ADDRESSES = 5000
+
+
+@router.get(
+    "/t/{slug}/adressen.geojson",
+    url_name="addresses_geojson",
+    summary="Addresses of the local register inside the tenant's area (GeoJSON, at most 5,000)",
+)
+def addresses_geojson(request, slug: str):
+    tenant = get_object_or_404(active_tenants().exclude(boundary=None), slug=slug)
+    rows = Address.objects.filter(location__within=tenant.boundary).order_by("street_key", "number")
+    return geojson_response(
+        [
+            point_feature(a.pk, a.location.x, a.location.y, {"name": a.label, "source": a.source})
+            for a in rows[:MAX_ADDRESSES]
+        ],
+        name=f"Adressen: {tenant.display_name}",
+    )

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from django.conf import settings
 
+from hub.core.registry import PublicDataset, Resource
 from hub.opendata.selectors import places_in
 from hub.opendata.sources import SOURCES
-from hub.registry import PublicDataset, Resource
 from hub.tenancy.selectors import active_tenants
 
 

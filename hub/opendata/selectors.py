@@ -14,3 +14,10 @@ def places_in(tenant: Tenant, identifier: str) -> list[Place]:
         return []
     area = tenant.boundary.prepared
     return [p for p in load() if area.contains(Point(p.lon, p.lat, srid=4326))]
+
+
+def stops() -> tuple[Place, ...]:
+    """Every bus stop of the region's feed (for address look-ups by stop name)."""
+    from hub.opendata.sources import bus_stops
+
+    return bus_stops()

@@ -10,11 +10,11 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
-from hub.exports import csv_response, geojson_response, point_feature
+from hub.core.exports import csv_response, geojson_response, point_feature
+from hub.core.registry import PublicDataset, Resource
 from hub.geo.publishers import ogc_resources
 from hub.participation.models import OPEN, PUBLIC, Report
 from hub.participation.services import participating_tenants
-from hub.registry import PublicDataset, Resource
 from hub.tenancy.context import tenant_context
 
 router = Router(tags=["participation"])

@@ -2,27 +2,15 @@
 """E-mails about reports: to the responsible department when one comes in, to the reporter
 (if they left an address) when its status changes. Queued for Celery after the transaction
 commits, so a slow or absent mail server never holds up or undoes a report; the task retries
-with back-off (hub.participation.tasks.send_notification)."""
+with back-off (hub.core.mail)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 
+from hub.core.mail import send_later as _send
 from hub.participation.models import Report
-
-
-def _send(subject: str, body: str, to: str) -> None:
-    from hub.participation.tasks import send_notification
-
-    transaction.on_commit(lambda: send_notification.delay(subject, body, to))
-
-
-def deliver(subject: str, body: str, to: str) -> None:
-    """Send now (the Celery task's body); SMTP errors propagate, so the task retries."""
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
 def _department(report: Report) -> str:

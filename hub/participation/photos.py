@@ -12,18 +12,21 @@ from dataclasses import dataclass
 from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from hub.core.errors import Invalid
+
 ACCEPTED = {"JPEG", "PNG", "WEBP"}
 MAX_PHOTOS = 3
 MAX_SIDE = 2048  # pixels of the stored photo's longer side
 MAX_PIXELS = 50_000_000  # a decompression bomb beyond this is refused, not decoded
 
 
-class PhotoError(ValueError):
-    """A photo that cannot be taken; the message says what to do, `status` the HTTP answer."""
+class PhotoError(Invalid):
+    """A photo that cannot be taken; the message says what to do."""
+
+    code = "photo_refused"
 
     def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
+        super().__init__(message, field="media", status=status)
 
 
 @dataclass(frozen=True)

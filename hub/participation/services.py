@@ -2,7 +2,8 @@
 """What happens to a report: routing, submission, the staff lifecycle, anonymisation, deletion.
 
 Every write runs inside the owning tenant's context (row-level security) and leaves an event
-in the report's audit log. Errors are `ReportError`s that name the field and say what to do.
+in the report's audit log. Errors are the hub's (hub.core.errors), naming the field and saying
+what to do.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from hub.core.errors import Conflict, Invalid, NotFound
 from hub.participation import notifications
 from hub.participation.models import (
     OPEN,
@@ -29,7 +31,7 @@ from hub.participation.models import (
     ReportPhoto,
     Status,
 )
-from hub.participation.photos import MAX_PHOTOS, PhotoError, clean
+from hub.participation.photos import MAX_PHOTOS, clean
 from hub.tenancy.context import system_context, tenant_context
 from hub.tenancy.models import Tenant
 from hub.tenancy.selectors import active_tenants
@@ -55,14 +57,6 @@ DEFAULT_CATEGORIES = (
     ("fundsache", "Fundsache", "fundsache", False),
     ("sonstiges", "Sonstiges", "sonstiges", False),
 )
-
-
-class ReportError(Exception):
-    """A request that cannot be honoured; `field` names the culprit, `status` the HTTP answer."""
-
-    def __init__(self, field: str, message: str, status: int = 400):
-        super().__init__(f"{field}: {message}")
-        self.field, self.message, self.status = field, message, status
 
 
 @dataclass(frozen=True)
@@ -103,9 +97,9 @@ def ensure_default_categories(tenant: Tenant) -> int:
 
 def point(lat: float, lon: float) -> Point:
     if not (-90 <= lat <= 90):
-        raise ReportError("lat", f"latitude {lat} is outside -90 … 90")
+        raise Invalid(f"latitude {lat} is outside -90 … 90", field="lat")
     if not (-180 <= lon <= 180):
-        raise ReportError("long", f"longitude {lon} is outside -180 … 180")
+        raise Invalid(f"longitude {lon} is outside -180 … 180", field="long")
     return Point(lon, lat, srid=4326)
 
 
@@ -119,32 +113,32 @@ def route(location: Point, jurisdiction: str | None = None) -> Tenant:
         tenant = tenants.filter(slug=jurisdiction).first()
         if tenant is None:
             known = ", ".join(tenants.order_by("slug").values_list("slug", flat=True))
-            raise ReportError(
-                "jurisdiction_id", f"unknown jurisdiction {jurisdiction!r}; known: {known}"
+            raise Invalid(
+                f"unknown jurisdiction {jurisdiction!r}; known: {known}", field="jurisdiction_id"
             )
         if not tenant.boundary.contains(location):
-            raise ReportError("lat", f"the point lies outside the area of {tenant.display_name}")
+            raise Invalid(f"the point lies outside the area of {tenant.display_name}", field="lat")
         return tenant
     found = (
         tenants.filter(boundary__contains=location).annotate(area=Area("boundary")).order_by("area")
     ).first()
     if found is None:
-        raise ReportError(
-            "lat",
+        raise Invalid(
             "the point lies outside every municipality of the region; reports can only be "
             "taken for places inside the participating municipalities",
+            field="lat",
         )
     return found
 
 
 def category_of(tenant: Tenant, code: str) -> Category:
     if not code:
-        raise ReportError("service_code", "missing; see services for the list of codes")
+        raise Invalid("missing; see services for the list of codes", field="service_code")
     with tenant_context([tenant.pk]):
         category = Category.objects.filter(tenant=tenant, code=code, is_active=True).first()
     if category is None:
-        raise ReportError(
-            "service_code", f"{tenant.display_name} has no service {code!r}; see services"
+        raise Invalid(
+            f"{tenant.display_name} has no service {code!r}; see services", field="service_code"
         )
     return category
 
@@ -166,19 +160,16 @@ def submit(
     is written: one bad photo refuses the whole report, and nothing of it remains."""
     text = (description or "").strip()
     if not text:
-        raise ReportError("description", "please describe the problem")
+        raise Invalid("please describe the problem", field="description")
     if len(text) > MAX_DESCRIPTION:
-        raise ReportError("description", f"at most {MAX_DESCRIPTION} characters")
+        raise Invalid(f"at most {MAX_DESCRIPTION} characters", field="description")
     if "\x00" in text or "\x00" in address or "\x00" in asset_id:
-        raise ReportError("description", "contains a NUL character")
+        raise Invalid("contains a NUL character", field="description")
     if category.tenant_id != tenant.pk:
-        raise ReportError("service_code", "the category belongs to another tenant")
+        raise Invalid("the category belongs to another tenant", field="service_code")
     if len(photos) > MAX_PHOTOS:
-        raise ReportError("media", f"at most {MAX_PHOTOS} photos per report")
-    try:
-        cleaned = [clean(name, data) for name, data in photos]
-    except PhotoError as exc:
-        raise ReportError("media", str(exc), exc.status) from None
+        raise Invalid(f"at most {MAX_PHOTOS} photos per report", field="media")
+    cleaned = [clean(name, data) for name, data in photos]  # a PhotoError names the photo
     reporter = reporter or Reporter()
     report = Report(
         tenant=tenant,
@@ -241,8 +232,8 @@ def transition(
     """A staff member moves a report on; the public sees the status and the note."""
     before = Status(report.status)
     if to not in TRANSITIONS[before]:
-        raise ReportError(
-            "status", f"a report that is {before.label} cannot become {Status(to).label}", 409
+        raise Conflict(
+            f"a report that is {before.label} cannot become {Status(to).label}", field="status"
         )
     with transaction.atomic(), tenant_context([report.tenant_id]):
         report.status = to
@@ -259,7 +250,7 @@ def forward(report: Report, authority: str, *, actor: str, note: str = "") -> Re
     """Hand the report to another authority (Landkreis, state road authority, Stadtwerke …)."""
     authority = authority.strip()
     if not authority:
-        raise ReportError("forwarded_to", "name the authority the report goes to")
+        raise Invalid("name the authority the report goes to", field="forwarded_to")
     before = report.status
     with transaction.atomic(), tenant_context([report.tenant_id]):
         report.forwarded_to = authority[:200]
@@ -274,7 +265,7 @@ def forward(report: Report, authority: str, *, actor: str, note: str = "") -> Re
 
 def merge(duplicate: Report, original: Report, *, actor: str) -> Report:
     if duplicate.pk == original.pk or duplicate.tenant_id != original.tenant_id:
-        raise ReportError("duplicate_of", "only two different reports of one tenant merge", 409)
+        raise Conflict("only two different reports of one tenant merge", field="duplicate_of")
     with transaction.atomic(), tenant_context([duplicate.tenant_id]):
         before = duplicate.status
         duplicate.duplicate_of = original
@@ -333,6 +324,6 @@ def delete_reporter_data(token: str) -> Report:
     with transaction.atomic(), system_context():
         report = Report.objects.filter(token=token).select_for_update().first()
         if report is None:
-            raise ReportError("token", "no report has this token", 404)
+            raise NotFound("no report has this token", field="token")
         _anonymise(report, actor="reporter", action="reporter_deleted")
     return report

@@ -1,15 +1,19 @@
 # SPDX-License-Identifier: EUPL-1.2
 from django.urls import path
 
-from hub.participation import open311
+from hub.participation import views
 
-app_name = "open311"
+app_name = "participation"
 urlpatterns = [
-    path("discovery.<str:fmt>", open311.discovery, name="discovery"),
-    path("services.<str:fmt>", open311.services_list, name="services"),
-    path("services/<slug:code>.<str:fmt>", open311.service_definition, name="service"),
-    path("requests.<str:fmt>", open311.requests_view, name="requests"),
-    path("requests/<str:request_id>.<str:fmt>", open311.request_detail, name="request"),
-    path("tokens/<str:token>.<str:fmt>", open311.token_detail, name="token"),
-    path("media/<int:report_id>/<int:photo_id>.jpg", open311.photo, name="photo"),
+    path("melden/", views.choose, name="choose"),
+    path("t/<slug:slug>/melden/", views.report_new, name="new"),
+    path("t/<slug:slug>/meldungen/", views.report_list, name="list"),
+    path("t/<slug:slug>/meldungen/<int:pk>/", views.report_detail, name="detail"),
+    path("t/<slug:slug>/moderation/", views.moderation, name="moderation"),
+    path(
+        "t/<slug:slug>/moderation/fotos/<int:pk>.jpg",
+        views.moderation_photo,
+        name="moderation_photo",
+    ),
+    path("meldung/<str:token>/", views.mine, name="mine"),
 ]

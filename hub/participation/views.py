@@ -5,45 +5,36 @@ queue of a tenant's staff. Every page works without JavaScript; the map is an ad
 from __future__ import annotations
 
 import uuid
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from hub.core import access
+from hub.core.errors import HubError
 from hub.opendata.selectors import places_in
 from hub.participation import services
 from hub.participation.forms import ModerationForm, ReportForm
 from hub.participation.models import OPEN, PUBLIC, TRANSITIONS, Report, ReportPhoto, Status
+from hub.portal.services import map_config
 from hub.tenancy.context import system_context, tenant_context
-from hub.tenancy.models import Role, Tenant
-from hub.tenancy.permissions import user_roles_on
-from hub.tenancy.views import _map_config
+from hub.tenancy.models import Tenant
+from hub.tenancy.permissions import MODERATION, page_access
 
-MODERATORS = {Role.MODERATOR, Role.TENANT_ADMIN, Role.REGION_ADMIN}
+MODERATORS = access.roles(MODERATION)
 MODERATION_PAGE = 50
 
 
-class SignInFirst(Exception):
-    """An anonymous visitor asked for a staff page: send them to sign in, then back."""
-
-
-def staff_page(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except SignInFirst:
-            return redirect_to_login(request.get_full_path(), reverse("oidc_authentication_init"))
-
-    return wrapper
+@page_access(access.PUBLIC)
+def choose(request):
+    """Where to report: the participating municipalities, each with its own form (the map on
+    each form, and its address and stop fields, find the place)."""
+    tenants = list(services.participating_tenants().prefetch_related(None).order_by("name"))
+    return render(request, "participation/choose.html", {"tenants": tenants})
 
 
 def consent_text() -> str:
@@ -61,6 +52,7 @@ def _participating(request) -> Tenant:
     return tenant
 
 
+@page_access(access.PUBLIC, access.PUBLIC)
 @require_http_methods(["GET", "POST"])
 def report_new(request, slug: str):
     tenant = _participating(request)
@@ -93,7 +85,7 @@ def report_new(request, slug: str):
                 ),
                 photos=[(f.name, f.read()) for f in data["photos"]],
             )
-        except services.ReportError as exc:
+        except HubError as exc:
             if exc.field in ("lat", "long", "jurisdiction_id"):
                 form.add_error(
                     None,
@@ -110,10 +102,11 @@ def report_new(request, slug: str):
         return render(
             request,
             "participation/report_new.html",
-            {"tenant": tenant, "form": form, "map": _map_config()},
+            {"tenant": tenant, "form": form, "map": map_config(tenant)},
         )
 
 
+@page_access(access.PUBLIC)
 def report_list(request, slug: str):
     tenant = _participating(request)
     status = request.GET.get("status", "")
@@ -135,6 +128,7 @@ def report_list(request, slug: str):
     )
 
 
+@page_access(access.PUBLIC)
 def report_detail(request, slug: str, pk: int):
     tenant = _participating(request)
     with tenant_context([tenant.pk]):
@@ -162,6 +156,7 @@ def _report_by_token(token: str) -> Report:
     return report
 
 
+@page_access(access.HOLDER, access.HOLDER, holder_param="token")
 @require_http_methods(["GET", "POST"])
 def mine(request, token: str):
     """The reporter's own page: follow the report, and delete their personal data."""
@@ -173,19 +168,10 @@ def mine(request, token: str):
     return render(request, "participation/mine.html", {"report": report})
 
 
-def _moderator(request, tenant: Tenant) -> None:
-    user = request.user
-    if not user.is_authenticated:
-        raise SignInFirst
-    if not user.is_superuser and not user_roles_on(user, tenant) & MODERATORS:
-        raise PermissionDenied
-
-
+@page_access(MODERATORS, MODERATORS)
 @require_http_methods(["GET", "POST"])
-@staff_page
 def moderation(request, slug: str):
     tenant = _participating(request)
-    _moderator(request, tenant)
     actor = request.user.get_username()
     if request.method == "POST":
         form = ModerationForm(request.POST)
@@ -204,7 +190,7 @@ def moderation(request, slug: str):
                         note=data["note"],
                         expected_at=data["expected_at"],
                     )
-            except services.ReportError as exc:
+            except HubError as exc:
                 messages.error(request, f"#{report.pk}: {exc.message}")
             else:
                 messages.success(request, _("Meldung #%(id)s gespeichert.") % {"id": report.pk})
@@ -234,11 +220,10 @@ def moderation(request, slug: str):
     )
 
 
-@staff_page
+@page_access(MODERATORS)
 def moderation_photo(request, slug: str, pk: int):
     """A photo of a report not yet public, for the tenant's moderators only."""
     tenant = _participating(request)
-    _moderator(request, tenant)
     with tenant_context([tenant.pk]):
         photo = get_object_or_404(ReportPhoto, pk=pk, tenant=tenant)
         with photo.file.open("rb") as handle:

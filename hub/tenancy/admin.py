@@ -4,8 +4,7 @@
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
-from hub.tenancy.models import Membership, Tenant, TenantEvent
-from tenants.reconcile.hub import SCALAR_FIELDS
+from hub.tenancy.models import RECONCILED_FIELDS, Membership, Tenant, TenantEvent
 
 
 @admin.register(Tenant)
@@ -14,7 +13,14 @@ class TenantAdmin(GISModelAdmin):
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name", "slug", "ags", "ars")
     # Reconcile owns these: a change here would be undone by the next `hub tenants apply`.
-    readonly_fields = ("slug", *SCALAR_FIELDS, "parents", "is_active", "created_at", "updated_at")
+    readonly_fields = (
+        "slug",
+        *RECONCILED_FIELDS,
+        "parents",
+        "is_active",
+        "created_at",
+        "updated_at",
+    )
 
     def has_add_permission(self, request):
         return False

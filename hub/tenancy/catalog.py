@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 
-from hub.registry import PublicDataset, Resource
+from hub.core.registry import PublicDataset, Resource
 from hub.tenancy.selectors import active_tenants
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from hub.core import errors
 from hub.tenancy.context import scope_context
 from hub.tenancy.models import Tenant
 from hub.tenancy.selectors import scope_for_user
@@ -41,7 +42,8 @@ class TenantMiddleware:
         else:
             message = _("Dieser Mandant ist nicht mehr aktiv: %(slug)s") % {"slug": tenant.slug}
         if match["api"]:
-            return JsonResponse({"detail": message}, status=status)
+            kind = errors.NotFound if tenant is None else errors.Gone
+            return errors.problem(request, kind(message, code=f"tenant_{kind.code}"))
         if tenant is None:
             raise Http404(message)
         return render(request, "tenancy/inactive.html", {"tenant": tenant}, status=status)

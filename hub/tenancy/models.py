@@ -80,6 +80,22 @@ class Tenant(models.Model):
         return self.ags or self.ars
 
 
+# The fields `hub tenants apply` owns (from tenants/*.yaml): read-only everywhere else.
+RECONCILED_FIELDS = (
+    "name",
+    "short_name",
+    "kind",
+    "ags",
+    "ars",
+    "contact",
+    "services",
+    "mail_domains",
+    "identity_provider",
+    "boundary_source",
+    "boundary_scale",
+)
+
+
 class TenantScopedQuerySet(models.QuerySet):
     def for_tenant(self, tenant: Tenant | int) -> TenantScopedQuerySet:
         return self.filter(tenant_id=getattr(tenant, "pk", tenant))

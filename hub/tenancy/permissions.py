@@ -1,20 +1,38 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Who may act on a tenant: a role on the tenant itself, or a cascading role on an ancestor."""
+"""Who may act on a tenant: a role on the tenant itself, or a cascading role on an ancestor.
+
+- `TenantRoles(*roles)` guards API operations (Bearer token plus a role, before the body is read);
+- `page_access(read=..., write=...)` guards pages and declares their access (hub.core.access):
+  an anonymous visitor is sent to sign in, a signed-in person without the role gets 403;
+- role sets ("moderation", ...) are registered by the apps and named, never copied.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
+from django.urls import reverse
 
 from hub.accounts.auth import BearerAuth, Principal
-from hub.tenancy.models import CASCADING_ROLES, Tenant
+from hub.core import access
+from hub.core.errors import Forbidden
+from hub.core.registry import registry
+from hub.tenancy.models import CASCADING_ROLES, Role, Tenant
 from hub.tenancy.selectors import roles_of
 
-
-class Forbidden(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+# The role sets of the foundation; apps register theirs in AppConfig.ready().
+MODERATION = "moderation"
+ADMINISTRATION = "administration"
+EDITING = "editing"
+FOUNDATION_ROLE_SETS = {
+    MODERATION: {Role.MODERATOR, Role.TENANT_ADMIN, Role.REGION_ADMIN},
+    ADMINISTRATION: {Role.TENANT_ADMIN, Role.REGION_ADMIN},
+    EDITING: {Role.EDITOR, Role.TENANT_ADMIN, Role.REGION_ADMIN},
+}
 
 
 def ancestors(tenant: Tenant) -> list[str]:
@@ -77,13 +95,18 @@ class TenantRoles(BearerAuth):
 
     def __init__(self, *roles: str):
         super().__init__()
-        self.roles = frozenset(roles)
+        self.roles = frozenset(str(r) for r in roles)
+
+    @classmethod
+    def of(cls, role_set: str) -> TenantRoles:
+        """Guard with a registered role set."""
+        return cls(*registry.role_set(role_set))
 
     def authenticate(self, request: HttpRequest, token: str) -> Principal:
         principal = super().authenticate(request, token)
         tenant = getattr(request, "tenant", None)
         if tenant is None:
-            raise Forbidden("this endpoint needs a tenant in its path")
+            raise Forbidden("this endpoint needs a tenant in its path", code="no_tenant")
         if not roles_on(principal, tenant) & self.roles:
             wanted = " or ".join(sorted(self.roles))
             raise Forbidden(
@@ -92,5 +115,49 @@ class TenantRoles(BearerAuth):
         return principal
 
 
-def forbidden_response(request: HttpRequest, exc: Forbidden) -> JsonResponse:
-    return JsonResponse({"detail": exc.reason}, status=403)
+def may(user, tenant: Tenant, role_set: str) -> bool:
+    """Whether a signed-in person holds a role of the set on the tenant (superusers always)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(user_roles_on(user, tenant) & registry.role_set(role_set))
+
+
+class SignInFirst(Exception):
+    """An anonymous visitor asked for a staff page: send them to sign in, then back."""
+
+
+def check_page(request: HttpRequest, rule: str | None) -> None:
+    """Enforce one rule of hub.core.access for a page of the tenant in the path."""
+    if rule in (None, access.PUBLIC, access.HOLDER):
+        return
+    if not request.user.is_authenticated:
+        raise SignInFirst
+    role_set = access.role_set_of(rule)
+    if role_set is not None:
+        tenant = getattr(request, "tenant", None)
+        if tenant is None or not may(request.user, tenant, role_set):
+            raise Forbidden(
+                f"{request.user.get_username()} has no role of {role_set} "
+                f"on {tenant.slug if tenant else 'this page'}",
+                code="role_missing",
+            )
+
+
+def page_access(read: str | None = access.PUBLIC, write: str | None = None, *, holder_param=""):
+    """Declare and enforce who may read (GET) and write (POST, ...) through a page."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args, **kwargs):
+            rule = read if request.method in ("GET", "HEAD") else write
+            try:
+                check_page(request, rule)
+            except SignInFirst:
+                return redirect_to_login(
+                    request.get_full_path(), reverse("oidc_authentication_init")
+                )
+            return view(request, *args, **kwargs)
+
+        return access.declare(read, write, holder_param=holder_param)(guarded)
+
+    return decorate

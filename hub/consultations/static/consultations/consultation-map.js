@@ -8,31 +8,27 @@
   "use strict";
   var el = document.getElementById("consultation-map");
   if (!el || !window.L) { return; }
-  var center = el.dataset.center.split(",").map(Number);
-  var map = L.map(el, { keyboard: true }).setView(center, Number(el.dataset.zoom));
-  if (el.dataset.tiles) {
-    L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
-  }
-  fetch(el.dataset.geojson).then(function (r) { return r.json(); }).then(function (data) {
-    var features = data.features.filter(function (f) {
-      return el.dataset.only ? f.id === el.dataset.only : true;
-    });
-    var layer = L.geoJSON({ type: "FeatureCollection", features: features }, {
-      style: { color: "#0b5394", weight: 2, fillOpacity: 0.05 },
-      pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 1, fillColor: "#5f3dc4", fillOpacity: 0.9 });
-      },
-      onEachFeature: function (f, l) {
-        if (f.properties && f.properties.url) {
-          var a = document.createElement("a");
-          a.href = f.properties.url;
-          a.textContent = f.properties.title + " (" + f.properties.supports + ")";
-          l.bindPopup(a);
+  var map = window.hubMap.create(el).map;
+  if (el.dataset.geojson) {
+    var done = window.hubReady.hold();
+    fetch(el.dataset.geojson).then(function (r) { return r.json(); }).then(function (data) {
+      var layer = L.geoJSON(data, {
+        style: { color: "#5f3dc4", weight: 2, fillOpacity: 0.05 },
+        pointToLayer: function (f, latlng) {
+          return L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 1, fillColor: "#5f3dc4", fillOpacity: 0.9 });
+        },
+        onEachFeature: function (f, l) {
+          if (f.properties && f.properties.url) {
+            var a = document.createElement("a");
+            a.href = f.properties.url;
+            a.textContent = f.properties.title + " (" + f.properties.supports + ")";
+            l.bindPopup(a);
+          }
         }
-      }
-    }).addTo(map);
-    if (features.length) { map.fitBounds(layer.getBounds()); }
-  });
+      }).addTo(map);
+      if (layer.getLayers().length) { map.fitBounds(layer.getBounds()); }
+    }).catch(function () { return null; }).then(function () { done(); });
+  }
   if (el.dataset.pick) {
     var lat = document.getElementById("id_lat");
     var lon = document.getElementById("id_lon");

@@ -12,19 +12,9 @@
   var lon = document.getElementById("id_lon");
   var chosen = document.getElementById("chosen");
   var nearby = document.getElementById("nearby");
-  var center = el.dataset.center.split(",").map(Number);
-  var map = L.map(el, { keyboard: true, zoomControl: false })
-    .setView(center, Number(el.dataset.zoom));
+  // The base map, the tenant's area and its stops, charging stations and addresses.
+  var map = window.hubMap.create(el, { zoomControl: false }).map;
   L.control.zoom({ zoomInTitle: text.textZoomIn, zoomOutTitle: text.textZoomOut }).addTo(map);
-  if (el.dataset.tiles) {
-    L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
-  }
-  fetch(el.dataset.geojson).then(function (r) { return r.json(); }).then(function (data) {
-    var only = data.features.filter(function (f) { return f.id === el.dataset.only; });
-    var area = L.geoJSON({ type: "FeatureCollection", features: only },
-                         { style: { color: "#0b5394", weight: 2, fillOpacity: 0.05 } }).addTo(map);
-    if (only.length) { map.fitBounds(area.getBounds()); }
-  });
   // Leaflet guesses its image folder from leaflet.css, which fails once the static files carry
   // hashes in their names; the template hands over the real addresses.
   var icon = L.icon({
@@ -49,6 +39,7 @@
     }
     var d = 0.002;
     var bbox = [latlng.lng - d, latlng.lat - d, latlng.lng + d, latlng.lat + d].join(",");
+    var done = window.hubReady.hold();
     fetch(el.dataset.nearby + "&bbox=" + bbox).then(function (r) { return r.json(); })
       .then(function (items) {
         nearby.textContent = "";
@@ -64,7 +55,9 @@
         });
         nearby.appendChild(p);
         nearby.appendChild(ul);
-      });
+      })
+      .catch(function () { return null; })
+      .then(function () { done(); });
   }
   map.on("click", function (e) { choose(e.latlng); });
   el.addEventListener("keydown", function (e) {

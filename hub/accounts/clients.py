@@ -12,23 +12,14 @@ from keycloak import KeycloakAdmin
 
 from hub.accounts.models import ApiClient, User
 from hub.accounts.ratelimit import PORTAL_PREFIX
-from identity.keycloak import admin_client
-
-
-class PortalError(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _realm() -> KeycloakAdmin:
-    return admin_client(settings.HUB_KEYCLOAK["realm"])
+from hub.core.errors import Conflict, Invalid, NotFound
+from identity.keycloak import realm_admin
 
 
 def _uuid(admin: KeycloakAdmin, client_id: str) -> str:
     found = admin.get_client_id(client_id)
     if found is None:
-        raise PortalError(f"API client {client_id} is missing in Keycloak")
+        raise NotFound(f"API client {client_id} is missing in Keycloak", code="client_missing")
     return found
 
 
@@ -36,15 +27,15 @@ def register_client(owner: User, name: str) -> tuple[ApiClient, str]:
     """Create the client in Keycloak; returns it and its secret, which is shown only once."""
     name = name.strip()
     if not 3 <= len(name) <= 100:
-        raise PortalError("Der Name braucht 3 bis 100 Zeichen.")
+        raise Invalid("Der Name braucht 3 bis 100 Zeichen.", field="name")
     active = owner.api_clients.filter(revoked_at=None).count()
     if active >= settings.HUB_API_CLIENTS_PER_PERSON:
-        raise PortalError(
+        raise Conflict(
             f"Sie haben schon {active} aktive API-Clients; widerrufen Sie erst einen davon."
         )
     client_id = f"{PORTAL_PREFIX}{secrets.token_hex(6)}"
     secret = secrets.token_urlsafe(32)
-    admin = _realm()
+    admin = realm_admin()
     admin.create_client(
         {
             "clientId": client_id,
@@ -78,8 +69,8 @@ def register_client(owner: User, name: str) -> tuple[ApiClient, str]:
 
 def rotate_secret(client: ApiClient) -> str:
     if not client.is_active:
-        raise PortalError("Ein widerrufener API-Client bekommt kein neues Geheimnis.")
-    admin = _realm()
+        raise Conflict("Ein widerrufener API-Client bekommt kein neues Geheimnis.")
+    admin = realm_admin()
     secret = admin.generate_client_secrets(_uuid(admin, client.client_id))["value"]
     client.rotated_at = timezone.now()
     client.save(update_fields=["rotated_at"])
@@ -90,7 +81,7 @@ def revoke_client(client: ApiClient) -> None:
     """Disable the client in Keycloak (no new tokens) and in the hub (its tokens stop working)."""
     if not client.is_active:
         return
-    admin = _realm()
+    admin = realm_admin()
     with transaction.atomic():
         client.revoked_at = timezone.now()
         client.save(update_fields=["revoked_at"])

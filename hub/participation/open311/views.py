@@ -11,125 +11,36 @@ from __future__ import annotations
 import datetime as dt
 import math
 import uuid
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
-from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from hub.accounts import ratelimit
 from hub.accounts.models import ApiClient
+from hub.core import access
+from hub.core.access import HOLDER, Access, public
+from hub.core.errors import Forbidden, Invalid, NotFound, TooLarge
 from hub.geo.addresses import resolve as resolve_address
-from hub.opendata.sources import bus_stops
+from hub.opendata.selectors import stops as bus_stops
 from hub.participation import services
 from hub.participation.models import OPEN, PUBLIC, Category, Report, ReportPhoto, Status
+from hub.participation.open311.errors import endpoint
+from hub.participation.open311.formats import document, iso, respond
 from hub.participation.photos import MAX_PHOTOS
-from hub.participation.services import ReportError
 from hub.tenancy.context import tenant_context
 
-FORMATS = ("json", "xml")
 MAX_DAYS = 90
 MAX_RESULTS = 1000
 MAX_BODY = 64 * 1024
 
 
-class Open311Error(Exception):
-    def __init__(self, status: int, description: str):
-        super().__init__(description)
-        self.status, self.description = status, description
-
-
-# The element name of one entry of a list, as GeoReport v2's XML names them.
-ITEM = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute", "values": "value"}
-
-
-def _element(parent: ET.Element, tag: str, value: Any) -> None:
-    """`value` as XML below `parent`: dicts become child elements, lists repeat ITEM[tag]."""
-    node = ET.SubElement(parent, tag)
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _element(node, key, item)
-    elif isinstance(value, list):
-        for item in value:
-            _element(node, ITEM.get(tag, "item"), item)
-    else:
-        node.text = _text(value)
-
-
-def _document(root: str, children: list[tuple[str, Any]], status: int = 200) -> HttpResponse:
-    top = ET.Element(root)
-    for tag, value in children:
-        _element(top, tag, value)
-    body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
-    return HttpResponse(body, content_type="text/xml; charset=utf-8", status=status)
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _respond(fmt: str, root: str, item: str, rows: list[dict[str, Any]], status=200):
-    if fmt == "xml":
-        return _document(root, [(item, row) for row in rows], status)
-    return JsonResponse(rows, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
-
-
-def endpoint(view: Callable) -> Callable:
-    """Format from the suffix; Open311 errors in the spec's shape; never a bare 500 for input."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, fmt: str, **kwargs):
-        if fmt not in FORMATS:
-            return JsonResponse(
-                [{"code": 404, "description": f"unknown format {fmt!r}; use .json or .xml"}],
-                safe=False,
-                status=404,
-            )
-        try:
-            return view(request, fmt, **kwargs)
-        except (Open311Error, ReportError) as exc:
-            status = exc.status
-            text = exc.description if isinstance(exc, Open311Error) else str(exc)
-            return _respond(fmt, "errors", "error", [{"code": status, "description": text}], status)
-        except ratelimit.RateLimited as exc:
-            response = _respond(
-                fmt,
-                "errors",
-                "error",
-                [{"code": 429, "description": f"{exc}; try again in {exc.retry_after} s"}],
-                429,
-            )
-            response["Retry-After"] = str(exc.retry_after)
-            return response
-
-    return csrf_exempt(wrapper)
-
-
-def _iso(value: dt.datetime | dt.date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
-    return dt.datetime.combine(
-        value, dt.time(12), tzinfo=timezone.get_current_timezone()
-    ).isoformat()
-
-
-@require_http_methods(["GET"])
-@endpoint
+@endpoint("GET")
 def discovery(request, fmt):
     base = request.build_absolute_uri("/open311/v2/")
     row = {
@@ -147,7 +58,7 @@ def discovery(request, fmt):
         ],
     }
     if fmt == "xml":
-        return _document("discovery", list(row.items()))
+        return document("discovery", list(row.items()))
     return JsonResponse(row, json_dumps_params={"ensure_ascii": False})
 
 
@@ -155,7 +66,7 @@ def _jurisdiction(request, required: bool = False):
     slug = (request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id") or "").strip()
     if not slug:
         if required:
-            raise Open311Error(400, "jurisdiction_id is missing: the slug of a municipality")
+            raise Invalid("jurisdiction_id is missing: the slug of a municipality")
         return None
     # Without the parents and children active_tenants() brings along: not needed here.
     tenant = services.participating_tenants().prefetch_related(None).filter(slug=slug).first()
@@ -163,7 +74,7 @@ def _jurisdiction(request, required: bool = False):
         known = ", ".join(
             services.participating_tenants().order_by("slug").values_list("slug", flat=True)
         )
-        raise Open311Error(404, f"unknown jurisdiction_id {slug!r}; known: {known}")
+        raise NotFound(f"unknown jurisdiction_id {slug!r}; known: {known}")
     return tenant
 
 
@@ -179,19 +90,17 @@ def _service(category: Category) -> dict[str, Any]:
     }
 
 
-@require_http_methods(["GET"])
-@endpoint
+@endpoint("GET")
 def services_list(request, fmt):
     tenant = _jurisdiction(request, required=True)
     with tenant_context([tenant.pk]):
         categories = list(
             Category.objects.filter(tenant=tenant, is_active=True).select_related("regional")
         )
-    return _respond(fmt, "services", "service", [_service(c) for c in categories])
+    return respond(fmt, "services", "service", [_service(c) for c in categories])
 
 
-@require_http_methods(["GET"])
-@endpoint
+@endpoint("GET")
 def service_definition(request, fmt, code: str):
     tenant = _jurisdiction(request, required=True)
     category = services.category_of(tenant, code)
@@ -210,7 +119,7 @@ def service_definition(request, fmt, code: str):
         )
     row = {"service_code": category.code, "attributes": attributes}
     if fmt == "xml":
-        return _document("service_definition", list(row.items()))
+        return document("service_definition", list(row.items()))
     return JsonResponse(row, json_dumps_params={"ensure_ascii": False})
 
 
@@ -229,9 +138,9 @@ def _public(report: Report, labels: dict[str, str], photo: int | None) -> dict[s
         "description": report.description,
         "agency_responsible": report.forwarded_to or report.tenant.display_name,
         "service_notice": "",
-        "requested_datetime": _iso(report.created_at),
-        "updated_datetime": _iso(report.updated_at),
-        "expected_datetime": _iso(report.expected_at),
+        "requested_datetime": iso(report.created_at),
+        "updated_datetime": iso(report.updated_at),
+        "expected_datetime": iso(report.expected_at),
         "address": report.address,
         "address_id": report.asset_id,
         "zipcode": "",
@@ -270,9 +179,9 @@ def _float(request, name: str) -> float | None:
     try:
         value = float(raw)
     except ValueError:
-        raise Open311Error(400, f"{name} must be a decimal number, e.g. 52.28") from None
+        raise Invalid(f"{name} must be a decimal number, e.g. 52.28") from None
     if not math.isfinite(value):
-        raise Open311Error(400, f"{name} must be a finite number")
+        raise Invalid(f"{name} must be a finite number")
     return value
 
 
@@ -282,14 +191,13 @@ def _client(request) -> tuple[str, int]:
     if key:
         client = ApiClient.objects.filter(client_id=key, revoked_at__isnull=True).first()
         if client is None:
-            raise Open311Error(403, "unknown or revoked api_key; register one at /entwickler/")
+            raise Forbidden("unknown or revoked api_key; register one at /entwickler/")
         return f"open311:client:{client.client_id}", client.rate_limit
     address = request.META.get("REMOTE_ADDR", "unknown")
     return f"open311:anon:{address}", settings.HUB_OPEN311_ANONYMOUS_PER_MINUTE
 
 
-@require_http_methods(["GET", "POST"])
-@endpoint
+@endpoint("GET", "POST", access=Access(access.PUBLIC, access.PUBLIC))
 def requests_view(request, fmt):
     if request.method == "POST":
         return _create(request, fmt)
@@ -299,22 +207,19 @@ def requests_view(request, fmt):
 def _create(request, fmt):
     largest = MAX_BODY + MAX_PHOTOS * settings.HUB_PHOTO_MAX_BYTES
     if int(request.META.get("CONTENT_LENGTH") or 0) > largest:
-        raise Open311Error(413, f"the request is larger than {largest // 2**20} MiB")
+        raise TooLarge(f"the request is larger than {largest // 2**20} MiB")
     bucket, limit = _client(request)
     ratelimit.check(bucket, limit)
     lat, lon = _float(request, "lat"), _float(request, "long")
     if (lat is None) != (lon is None):
-        raise Open311Error(400, "lat and long go together: give both or neither")
+        raise Invalid("lat and long go together: give both or neither")
     address = request.POST.get("address_string", "").strip()
     if lat is None:
         if not address:
-            raise Open311Error(
-                400, "a location is required: lat and long (WGS 84), or address_string"
-            )
+            raise Invalid("a location is required: lat and long (WGS 84), or address_string")
         found = resolve_address(address, stops=bus_stops())
         if found is None:
-            raise Open311Error(
-                400,
+            raise Invalid(
                 f"address_string {address[:100]!r} is not in the local address register; "
                 "send lat and long (WGS 84) instead",
             )
@@ -328,7 +233,7 @@ def _create(request, fmt):
         try:
             validate_email(email)
         except ValidationError:
-            raise Open311Error(400, f"email {email[:80]!r} is not an e-mail address") from None
+            raise Invalid(f"email {email[:80]!r} is not an e-mail address") from None
     name = " ".join(
         part
         for part in (request.POST.get("first_name", ""), request.POST.get("last_name", ""))
@@ -356,7 +261,7 @@ def _create(request, fmt):
         ),
         "account_id": None,
     }
-    return _respond(fmt, "service_requests", "request", [row], status=201)
+    return respond(fmt, "service_requests", "request", [row], status=201)
 
 
 def _dates(request) -> tuple[dt.datetime, dt.datetime]:
@@ -367,9 +272,7 @@ def _dates(request) -> tuple[dt.datetime, dt.datetime]:
         if raw:
             value = parse_datetime(raw.replace(" ", "+"))
             if value is None:
-                raise Open311Error(
-                    400, f"{name} must be a W3C date-time, e.g. 2026-11-01T00:00:00Z"
-                )
+                raise Invalid(f"{name} must be a W3C date-time, e.g. 2026-11-01T00:00:00Z")
             if timezone.is_naive(value):
                 value = timezone.make_aware(value)
             parsed[name] = value
@@ -380,9 +283,9 @@ def _dates(request) -> tuple[dt.datetime, dt.datetime]:
         end = parsed["start_date"] + window if "start_date" in parsed else now
     start = parsed.get("start_date", end - window)
     if start > end:
-        raise Open311Error(400, "start_date is after end_date")
+        raise Invalid("start_date is after end_date")
     if end - start > dt.timedelta(days=MAX_DAYS):
-        raise Open311Error(400, f"at most {MAX_DAYS} days between start_date and end_date")
+        raise Invalid(f"at most {MAX_DAYS} days between start_date and end_date")
     return start, end
 
 
@@ -390,9 +293,9 @@ def _bbox(raw: str) -> Polygon:
     try:
         minx, miny, maxx, maxy = (float(v) for v in raw.split(","))
     except ValueError:
-        raise Open311Error(400, "bbox must be minlong,minlat,maxlong,maxlat") from None
+        raise Invalid("bbox must be minlong,minlat,maxlong,maxlat") from None
     if not (-180 <= minx < maxx <= 180 and -90 <= miny < maxy <= 90):
-        raise Open311Error(400, "bbox corners are out of range or in the wrong order")
+        raise Invalid("bbox corners are out of range or in the wrong order")
     return Polygon.from_bbox((minx, miny, maxx, maxy))
 
 
@@ -408,7 +311,7 @@ def _search(request, fmt):
     tenant = _jurisdiction(request)
     ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if any(not i.isdigit() for i in ids):
-        raise Open311Error(400, "service_request_id is a comma-separated list of numbers")
+        raise Invalid("service_request_id is a comma-separated list of numbers")
     with tenant_context(_visible(tenant)):
         # The tenant only for its name: not its area or contact data.
         reports = (
@@ -426,7 +329,7 @@ def _search(request, fmt):
                 reports = reports.filter(category__code__in=codes)
             statuses = {s.strip() for s in request.GET.get("status", "").split(",") if s.strip()}
             if statuses - {"open", "closed"}:
-                raise Open311Error(400, "status is open, closed or both (comma-separated)")
+                raise Invalid("status is open, closed or both (comma-separated)")
             if statuses == {"open"}:
                 reports = reports.filter(status__in=OPEN)
             elif statuses == {"closed"}:
@@ -434,14 +337,13 @@ def _search(request, fmt):
             if request.GET.get("bbox"):
                 reports = reports.filter(location__within=_bbox(request.GET["bbox"]))
         rows = _public_rows(list(reports.order_by("-created_at")[:MAX_RESULTS]))
-    return _respond(fmt, "service_requests", "request", rows)
+    return respond(fmt, "service_requests", "request", rows)
 
 
-@require_http_methods(["GET"])
-@endpoint
+@endpoint("GET")
 def request_detail(request, fmt, request_id: str):
     if not request_id.isdigit():
-        raise Open311Error(400, "service_request_id is a number")
+        raise Invalid("service_request_id is a number")
     tenant = _jurisdiction(request)
     with tenant_context(_visible(tenant)):
         report = (
@@ -450,27 +352,26 @@ def request_detail(request, fmt, request_id: str):
             .first()
         )
         if report is None:
-            raise Open311Error(404, f"no public service request {request_id}")
+            raise NotFound(f"no public service request {request_id}")
         row = _public_rows([report])[0]
-    return _respond(fmt, "service_requests", "request", [row])
+    return respond(fmt, "service_requests", "request", [row])
 
 
-@require_http_methods(["GET"])
-@endpoint
+@endpoint("GET", access=Access(HOLDER, holder_param="token"))
 def token_detail(request, fmt, token: str):
     try:
         value = uuid.UUID(token)
     except ValueError:
-        raise Open311Error(400, "a token looks like 8-4-4-4-12 hexadecimal digits") from None
+        raise Invalid("a token looks like 8-4-4-4-12 hexadecimal digits") from None
     with tenant_context(_visible(None)):
         report = Report.objects.filter(token=value).first()
     if report is None:
-        raise Open311Error(404, "no service request has this token")
+        raise NotFound("no service request has this token")
     row = {"service_request_id": str(report.pk), "token": str(report.token)}
-    return _respond(fmt, "service_requests", "request", [row])
+    return respond(fmt, "service_requests", "request", [row])
 
 
-@require_http_methods(["GET"])
+@public
 def photo(request, report_id: int, photo_id: int):
     """A photo of a public report (never of one that is not reviewed yet)."""
     with tenant_context(_visible(None)):
