@@ -14,16 +14,15 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 from psycopg.types.datetime import TimestamptzLoader
 
-from hub.exports import csv_response
+from hub.core.errors import Invalid
+from hub.core.exports import csv_response
+from hub.core.registry import PublicDataset, Resource
 from hub.geo.publishers import ogc_resources
-from hub.registry import PublicDataset, Resource
 from hub.sensors import devices as device_service
 from hub.sensors.models import Datastream, Device, SensorNetwork
 from hub.tenancy.context import system_context, tenant_context
-from hub.tenancy.models import Role
 from hub.tenancy.permissions import TenantRoles
 from hub.tenancy.selectors import active_tenants
 
@@ -78,15 +77,15 @@ def _moment(raw: str | None, name: str, default: dt.datetime) -> dt.datetime:
     if value is None and (day := parse_date(raw)):
         value = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
     if value is None:
-        raise HttpError(400, f"{name}: {raw[:40]!r} is no date or time (ISO 8601)")
+        raise Invalid(f"{raw[:40]!r} is no date or time (ISO 8601)", field=name)
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _rows(tenant, start: dt.datetime, end: dt.datetime, datastream: int | None) -> Iterator:
     if end <= start:
-        raise HttpError(400, "bis must come after von")
+        raise Invalid("bis must come after von", field="bis")
     if end - start > MAX_RANGE:
-        raise HttpError(400, f"at most {MAX_RANGE.days} days at once")
+        raise Invalid(f"at most {MAX_RANGE.days} days at once", field="bis")
     where = (
         "tenant_id = %s AND phenomenon_time >= %s AND phenomenon_time < %s AND datastream_id IN"
         " (SELECT d.id FROM sensors_datastream d JOIN sensors_thing t ON t.id = d.thing_id"
@@ -138,7 +137,7 @@ def day_csv(request, slug: str, datum: str = ""):
     yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
     day = parse_date(datum) if datum else yesterday
     if day is None:
-        raise HttpError(400, f"datum: {datum[:40]!r} is no date (YYYY-MM-DD)")
+        raise Invalid(f"{datum[:40]!r} is no date (YYYY-MM-DD)", field="datum")
     start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
     return csv_response(
         ("datastream", "phenomenon_time", "result"),
@@ -174,7 +173,7 @@ def public_datasets() -> Iterator[PublicDataset]:
 
 # -- registering devices (people and clients with a writing role on the tenant) ---------------
 
-WRITERS = TenantRoles(Role.EDITOR, Role.DEVELOPER, Role.TENANT_ADMIN, Role.REGION_ADMIN)
+WRITERS = TenantRoles.of("sensor-writers")
 
 
 class DeviceIn(Schema):
@@ -223,16 +222,13 @@ def list_devices(request, slug: str):
     summary="Register (or change) a device: network, key, thing and value → datastream",
 )
 def register_device(request, slug: str, body: DeviceIn):
-    try:
-        with tenant_context([request.tenant.pk]):
-            device = device_service.register(
-                request.tenant,
-                network=body.network,
-                key=body.key,
-                thing_id=body.thing,
-                mapping=body.mapping,
-                decoder=body.decoder,
-            )
-    except device_service.DeviceError as exc:
-        raise HttpError(400, str(exc)) from None
+    with tenant_context([request.tenant.pk]):
+        device = device_service.register(
+            request.tenant,
+            network=body.network,
+            key=body.key,
+            thing_id=body.thing,
+            mapping=body.mapping,
+            decoder=body.decoder,
+        )
     return Status(201, _out(device))

@@ -8,7 +8,8 @@ The tenant's secret comes in the header `X-Hub-Webhook-Secret` (both servers sen
 headers); only its SHA-256 is stored. `new_secret()` makes one (`hub sensors webhook-secret`,
 or a tenant admin through the API): shown once, and the old one stops working at once. A
 payload that cannot be mapped is answered 4xx with the reason and kept in the dead-letter
-table; a device of another tenant is an unknown device.
+table; a device of another tenant is an unknown device. The networks are the connectors of kind
+"lorawan" (connectors/base.py); errors are answered as JSON `{"error": {code, message}}`.
 """
 
 from __future__ import annotations
@@ -17,20 +18,28 @@ import hashlib
 import hmac
 import json
 import secrets
+from functools import cache
 
 from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
-from connectors import lorawan
+from connectors import base as connectors
 from connectors.base import PayloadInvalid
+from hub.core import access
+from hub.core.errors import (
+    Invalid,
+    MethodNotAllowed,
+    NotFound,
+    TooLarge,
+    Unauthenticated,
+    Unprocessable,
+)
 from hub.sensors import ingest
 from hub.sensors.models import SensorNetwork
 from hub.tenancy.context import tenant_context
 
 HEADER = "HTTP_X_HUB_WEBHOOK_SECRET"
-READERS = {"tts": lorawan.tts_v3, "chirpstack": lorawan.chirpstack}
 # ChirpStack posts every event to the same URL; only uplinks carry observations.
 CHIRPSTACK_OTHER_EVENTS = {"join", "status", "ack", "txack", "log", "location", "integration"}
 _resolver = ingest.Resolver()
@@ -48,8 +57,10 @@ def new_secret(tenant) -> str:
     return secret
 
 
-def _refuse(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"detail": message}, status=status)
+@cache
+def networks() -> dict[str, connectors.Connector]:
+    """The LoRaWAN network servers the hub takes uplinks from, by name."""
+    return {name: made() for name, made in connectors.of_kind("lorawan").items()}
 
 
 def _authorised(request, tenant) -> bool:
@@ -74,36 +85,41 @@ def _keep(request, tenant, reason: str, body: bytes) -> None:
         )
 
 
+@access.declare(None, access.HOLDER)
 @csrf_exempt
-@require_POST
-def uplink(request, slug: str, network: str):  # noqa: PLR0911 - one answer per refusal
+def uplink(request, slug: str, network: str):
     tenant = request.tenant
-    if network not in READERS:
-        return _refuse(404, f"unknown network {network!r}; known: {', '.join(READERS)}")
+    if request.method != "POST":
+        raise MethodNotAllowed("networks POST their uplinks here", headers={"Allow": "POST"})
+    known = networks()
+    if network not in known:
+        raise NotFound(f"unknown network {network!r}; known: {', '.join(sorted(known))}")
     if not _authorised(request, tenant):
-        return _refuse(401, "wrong or missing X-Hub-Webhook-Secret for this tenant")
+        raise Unauthenticated("wrong or missing X-Hub-Webhook-Secret for this tenant")
     if network == "chirpstack":
         event = request.GET.get("event", "")
         if event in CHIRPSTACK_OTHER_EVENTS:
             return HttpResponse(status=204)  # not an uplink: nothing to store
         if event != "up":
-            return _refuse(400, "ChirpStack's ?event= is missing or unknown (up, join, status …)")
+            raise Invalid(
+                "ChirpStack's ?event= is missing or unknown (up, join, status …)", field="event"
+            )
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     if length > ingest.MAX_PAYLOAD:
         body = request.read(ingest.MAX_DEAD_LETTER)
         _keep(request, tenant, f"payload of {length} bytes, at most {ingest.MAX_PAYLOAD}", body)
-        return _refuse(413, f"payload of {length} bytes; at most {ingest.MAX_PAYLOAD}")
+        raise TooLarge(f"payload of {length} bytes; at most {ingest.MAX_PAYLOAD}")
     body = request.body
     try:
         doc = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         _keep(request, tenant, f"not JSON: {exc}", body)
-        return _refuse(400, f"the body is not JSON: {exc}")
+        raise Invalid(f"the body is not JSON: {exc}") from None
     try:
-        rows = _resolver.rows(READERS[network](doc), tenant_id=tenant.pk)
+        rows = _resolver.rows(known[network].read(doc), tenant_id=tenant.pk)
     except PayloadInvalid as exc:
         _keep(request, tenant, str(exc), body)
-        return _refuse(422, str(exc))
+        raise Unprocessable(str(exc), code=exc.code) from None
     with transaction.atomic(), tenant_context([tenant.pk]), connection.cursor() as cursor:
         stored = ingest.write(cursor.cursor, rows)
     return JsonResponse({"observations": len(rows), "new": stored}, status=202)

@@ -45,6 +45,8 @@ from django.db.models.functions import (
     Upper,
 )
 
+from hub.core.errors import Invalid
+
 MAX_LENGTH = 4000
 MAX_DEPTH = 40
 
@@ -63,8 +65,14 @@ COMPARISON = {"eq": "exact", "ne": "exact", "gt": "gt", "ge": "gte", "lt": "lt",
 ARITHMETIC = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%"}
 
 
-class FilterError(ValueError):
+class FilterError(Invalid):
     """A $filter that cannot be used; the message says where and why."""
+
+    code = "filter_invalid"
+
+
+class NestedTooDeeply(FilterError):
+    """Not a reason to try the parentheses as an arithmetic term instead."""
 
 
 @dataclass
@@ -137,13 +145,15 @@ class Parser:
 
     def boolean(self) -> Q:
         self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise FilterError("$filter is nested too deeply")
-        left = self.conjunction()
-        while self.word("or"):
-            left = left | self.conjunction()
-        self.depth -= 1
-        return left
+        try:
+            if self.depth > MAX_DEPTH:
+                raise NestedTooDeeply(f"$filter is nested too deeply (at most {MAX_DEPTH} levels)")
+            left = self.conjunction()
+            while self.word("or"):
+                left = left | self.conjunction()
+            return left
+        finally:
+            self.depth -= 1
 
     def conjunction(self) -> Q:
         left = self.negation()
@@ -218,6 +228,8 @@ class Parser:
         start = self.i
         try:
             return self.boolean()
+        except NestedTooDeeply:
+            raise
         except FilterError:
             self.i = start
             return self.additive()

@@ -7,19 +7,15 @@ a new secret for the tenant's LoRaWAN webhooks (both shown once)."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
-from hub.files import read_text, report_problems
+from hub.core.errors import HubError
 from hub.sensors import devices, mqtt_users, tasks, webhooks
 from hub.tenancy.context import tenant_context
 from hub.tenancy.models import Tenant
-
-MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 class Command(BaseCommand):
@@ -87,19 +83,10 @@ class Command(BaseCommand):
             return
         path: Path = options["file"]
         tenant = self._tenant(options["tenant"])
-        text = read_text(path, MAX_FILE_BYTES)
         try:
-            with (
-                tenant_context([tenant.pk]),
-                tqdm(desc="devices", unit=" rows", disable=None) as bar,
-            ):
-                report = devices.import_rows(tenant, devices.rows_of(text), bar)
-        except (devices.DeviceError, csv.Error) as exc:
-            raise CommandError(f"{path}: {exc}") from None
-        report_problems(self.stdout, report.problems)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Devices: {report.registered} registered of {report.rows} rows, "
-                f"{len(report.problems)} refused."
-            )
-        )
+            table = devices.read_file(path)
+            with tenant_context([tenant.pk]):
+                report = devices.import_rows(tenant, table.rows, source=path.name)
+        except HubError as exc:
+            raise CommandError(str(exc)) from None
+        report.print(self.stdout)

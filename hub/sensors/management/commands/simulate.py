@@ -20,25 +20,14 @@ import random
 import time
 
 from django.conf import settings
-from django.contrib.gis.geos import Point
 from django.core.management.base import BaseCommand, CommandError
 
-from hub import mqtt as hub_mqtt
-from hub.sensors import webhooks
-from hub.sensors.models import (
-    Datastream,
-    Device,
-    Location,
-    Network,
-    ObservedProperty,
-    Sensor,
-    SensorNetwork,
-    Thing,
-)
+from hub.core import mqtt as hub_mqtt
+from hub.sensors import factories, webhooks
+from hub.sensors.models import Device, Network, SensorNetwork
 from hub.tenancy.context import system_context
 from hub.tenancy.models import Tenant
 
-UCUM = "http://unitsofmeasure.org/ucum.html"
 # kind → (sensor, [(value, observed property, unit name, symbol)])
 KINDS = {
     "licht": (
@@ -97,33 +86,14 @@ def setup(stdout) -> list[tuple[str, str, str]]:
                 if Device.objects.filter(network=Network.MQTT, key=key).exists():
                     continue
                 sensor_name, values = KINDS[kind]
-                thing = Thing.objects.create(
-                    tenant=tenant, name=name, properties={"demo": True, "kind": kind}
-                )
-                thing.locations.add(
-                    Location.objects.create(
-                        tenant=tenant, name=name, location=Point(lon, lat, srid=4326)
-                    )
-                )
-                sensor, _ = Sensor.objects.get_or_create(tenant=tenant, name=sensor_name)
-                mapping = {}
-                for value, prop_name, unit, symbol in values:
-                    prop, _ = ObservedProperty.objects.get_or_create(
-                        tenant=tenant,
-                        name=prop_name,
-                        defaults={"definition": f"https://regionaler-datenhub.invalid/def/{value}"},
-                    )
-                    stream = Datastream.objects.create(
-                        tenant=tenant,
-                        thing=thing,
-                        sensor=sensor,
-                        observed_property=prop,
-                        name=f"{name}: {prop_name}",
-                        unit_of_measurement={"name": unit, "symbol": symbol, "definition": UCUM},
-                    )
-                    mapping[value] = stream.pk
-                Device.objects.create(
-                    tenant=tenant, network=Network.MQTT, key=key, thing=thing, mapping=mapping
+                factories.station(
+                    tenant,
+                    name,
+                    [(v, prop, unit, symbol) for v, prop, unit, symbol in values],
+                    sensor=sensor_name,
+                    at=(lat, lon),
+                    devices=[(Network.MQTT, key, "")],
+                    properties={"demo": True, "kind": kind},
                 )
     return devices
 
