@@ -35,7 +35,7 @@ PG_BIN="/usr/lib/postgresql/15/bin"
 KC_HOME="$DIST/keycloak-$KC_VERSION"
 
 # Start order; `down` stops in reverse.
-SERVICES=(postgresql redis mosquitto mail keycloak ckan web mapserver worker beat ingest)
+SERVICES=(postgresql redis mosquitto mail keycloak ckan web mapserver worker ingest)
 
 APT_PACKAGES=(
   postgresql-15 postgresql-15-postgis-3 postgresql-contrib
@@ -261,7 +261,6 @@ health_mosquitto()  { mosquitto_sub -h 127.0.0.1 -p "$MQTT_PORT" -u hub -P "$HUB
 health_keycloak()   { curl -fsS -m 3 "http://127.0.0.1:$KC_MGMT_PORT/health/ready" > /dev/null; }
 health_web()        { curl -fsS -m 5 "http://127.0.0.1:$WEB_PORT/healthz" > /dev/null; }
 health_worker()     { hub_env "$VENV/bin/celery" -A hub inspect ping --timeout 3 -d "hub-worker@$(hostname)" > /dev/null; }
-health_beat()       { alive beat; }
 health_mapserver()  { curl -fsS -m 5 -o /dev/null "http://127.0.0.1:$OGC_PORT/"; }
 health_ingest()     { alive ingest; }
 health_mail()       { "$VENV/bin/python" -c "import smtplib; smtplib.SMTP('127.0.0.1', $SMTP_PORT, timeout=3).quit()" 2> /dev/null; }
@@ -495,7 +494,7 @@ start_mapserver() {
   if alive mapserver; then info "mapserver: running"; return; fi
   port_busy "$OGC_PORT" && die "port $OGC_PORT is taken by another program; set HUB_OGC_PORT"
   say "Starting MapServer (WMS, WFS, OGC API Features) on :$OGC_PORT"
-  launch mapserver env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/hub" mapserver --port "$OGC_PORT"
+  launch mapserver env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/python" -m hub.geo.gateway --port "$OGC_PORT"
   wait_for mapserver 30 health_mapserver
 }
 
@@ -511,26 +510,19 @@ start_mail() {
   if alive mail; then info "mail: running"; return; fi
   port_busy "$SMTP_PORT" && die "port $SMTP_PORT is taken by another program; set HUB_SMTP_PORT"
   say "Starting the SMTP sink on :$SMTP_PORT (mails → var/mail/)"
-  launch mail env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/hub" mailsink
+  launch mail env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/python" -m hub.core.mailsink
   wait_for mail 30 health_mail
 }
 
 start_worker() {
   if alive worker; then info "worker: running"; return; fi
   say "Starting the Celery worker"
-  launch worker env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/celery" -A hub worker \
+  mkdir -p "$STATE/celery"
+  # Beat runs inside the worker (-B): one process fewer for one machine (ADR 0010).
+  launch worker env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/celery" -A hub worker -B \
+    --schedule "$STATE/celery/beat-schedule" \
     -n "hub-worker@$(hostname)" --concurrency 2 --loglevel INFO
   wait_for worker 60 health_worker
-}
-
-start_beat() {
-  if alive beat; then info "beat: running"; return; fi
-  say "Starting Celery beat"
-  mkdir -p "$STATE/celery"
-  launch beat env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/celery" -A hub beat \
-    --schedule "$STATE/celery/beat-schedule" --loglevel INFO
-  sleep 1
-  alive beat || { tail -20 "$LOG/beat.log"; die "celery beat exited (log: $LOG/beat.log)"; }
 }
 
 stop_service() {
@@ -602,15 +594,8 @@ cmd_start() {
 }
 
 cmd_seed() {
-  say "Reconciling the seed tenants (tenants/*.yaml) with the hub and Keycloak"
-  hub demo_directory
-  hub tenants apply | tail -1
-  hub demo_users
-  hub addresses seed | tail -1
-  hub participation seed | tail -1
-  hub consultations seed | tail -1
-  hub simulate sensors --once | tail -1
-  hub catalog publish | tail -1
+  say "Seeding: each app's registered step, in order (hub seed --list)"
+  hub seed
 }
 
 print_urls() {
@@ -620,14 +605,18 @@ print_urls() {
 $(printf '\033[1m')Regional Data Hub — local stack is up$(printf '\033[0m') ($(elapsed))
 
   Hub (start page)        http://localhost:$WEB_PORT/
+  A tenant's services     http://localhost:$WEB_PORT/t/haldensleben/
+  Search                  http://localhost:$WEB_PORT/suche/?q=Bahnhof
   Hub admin               http://localhost:$WEB_PORT/admin/
   Hub API (OpenAPI docs)  http://localhost:$WEB_PORT/api/v1/docs
   Health                  http://localhost:$WEB_PORT/healthz
   Keycloak admin console  http://localhost:$KC_PORT/admin/
   CKAN (open data)        http://localhost:$CKAN_PORT/  (API /api/3/action/, DCAT /catalog.ttl)
-  Report a problem        http://localhost:$WEB_PORT/t/haldensleben/melden/  (list: /t/<slug>/meldungen/)
+  Report a problem        http://localhost:$WEB_PORT/melden/  (for one tenant: /t/<slug>/melden/,
+                          list: /t/<slug>/meldungen/)
   Consultation (demo)     http://localhost:$WEB_PORT/t/haldensleben/beteiligung/marktplatz/
-  Sensors (latest values) http://localhost:$WEB_PORT/api/v1/t/haldensleben/sensoren/aktuell.json
+  Sensors (latest values) http://localhost:$WEB_PORT/t/haldensleben/sensoren/
+                          (JSON: /api/v1/t/haldensleben/sensoren/aktuell.json)
                           (demo readings: hub simulate sensors --interval 10)
   Open311 GeoReport v2    http://localhost:$WEB_PORT/open311/v2/discovery.json
   OGC services (MapServer) http://localhost:$OGC_PORT/<slug>/?SERVICE=WMS&REQUEST=GetCapabilities
