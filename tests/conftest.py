@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import socket
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -19,6 +21,38 @@ from identity.keycloak import admin_client
 from tenants import reconcile
 
 SEED_DIR = Path(settings.HUB_TENANTS_DIR)
+
+
+def _stack_endpoints() -> dict[str, tuple[str, int]]:
+    db = settings.DATABASES["default"]
+    broker = urlsplit(settings.CELERY_BROKER_URL)
+    keycloak = urlsplit(settings.HUB_KEYCLOAK["url"])
+    return {
+        "PostgreSQL": (db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)),
+        "Redis": (broker.hostname or "127.0.0.1", broker.port or 6379),
+        "Mosquitto": tuple(settings.HUB_MQTT),
+        "Keycloak": (keycloak.hostname or "127.0.0.1", keycloak.port or 80),
+    }
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """Tests outside tests/unit/ need the local stack: say so at once when it is not up, rather
+    than in a hundred connection errors."""
+    if not any("tests/unit/" not in item.nodeid for item in items):
+        return
+    missing = []
+    for name, (host, port) in _stack_endpoints().items():
+        try:
+            socket.create_connection((host, port), timeout=3).close()
+        except OSError:
+            missing.append(f"{name} ({host}:{port})")
+    if missing:
+        pytest.exit(
+            "The local stack is not up: no answer from " + ", ".join(missing) + ".\n"
+            "Start it with `make up` (once per machine; `make status` shows each service), "
+            "then run pytest again. Only `pytest -m unit` runs without it.",
+            returncode=4,
+        )
 
 
 @pytest.fixture(autouse=True)

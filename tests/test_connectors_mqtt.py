@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 
 from connectors.mqtt import MqttError, Session, _packet
-from hub import mqtt as hub_mqtt
+from hub.core import mqtt as hub_mqtt
 
 pytestmark = pytest.mark.integration
 HOST, PORT = settings.HUB_MQTT

@@ -44,8 +44,16 @@ def open_context(
     context = browser.new_context(
         locale=language, java_script_enabled=javascript, storage_state=signed_in
     )
-    context.set_default_timeout(10_000)
+    # Generous: a busy CI machine is slow, and every wait is for a condition, never a time.
+    context.set_default_timeout(30_000)
     return context
+
+
+def ready(page: Page) -> None:
+    """Wait for the page's ready signal (hub/portal/static/portal/ready.js): parsed, and
+    whatever its scripts fetch first (a map's layers) is in. Never "network idle": a map
+    keeps loading tiles from the OGC server while someone looks at it."""
+    page.locator("html[data-ready='true']").wait_for(state="attached")
 
 
 def describe(page: Page, description: str) -> None:

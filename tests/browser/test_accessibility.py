@@ -16,6 +16,7 @@ from tests.browser.steps import (
     SLUG,
     moderate,
     open_context,
+    ready,
     report_without_map,
     sign_in,
     sign_out,
@@ -113,7 +114,8 @@ def sample(browser, moderator, run_tag) -> Iterator[Sample]:
 def test_no_serious_accessibility_problems(open_page, sample, screen: Screen, language):
     page = open_page(language, signed_in=sample.moderator_state if screen.moderator else None)
     url = HUB + screen.path.format(**sample.values)
-    response = page.goto(url, wait_until="networkidle")
+    response = page.goto(url)
+    ready(page)
     assert response.ok, f"{url}: {response.status}"
     assert page.url == url  # not sent elsewhere (to sign in, say)
     assert page.locator("html").get_attribute("lang") == language

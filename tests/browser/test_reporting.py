@@ -19,6 +19,7 @@ from tests.browser.steps import (
     describe,
     leave_address,
     moderate,
+    ready,
     send,
     sign_in,
     sign_out,
@@ -33,7 +34,7 @@ def open_form_with_map(page: Page) -> None:
     page.goto(FORM)
     # The map shows the town's boundary once its GeoJSON is in, and has zoomed to it.
     expect(page.locator("#report-map path.leaflet-interactive").first).to_be_visible()
-    page.wait_for_load_state("networkidle")
+    ready(page)
     expect(page.locator("#report-map.leaflet-zoom-anim")).to_have_count(0)
 
 

@@ -9,6 +9,7 @@ import uuid
 import pytest
 from ckanapi import NotFound
 
+from connectors.ckan import CkanUnavailable
 from hub.catalog import services
 from hub.catalog.tasks import publish_catalog
 from hub.opendata.sources import SOURCES
@@ -29,9 +30,9 @@ def ckan_orgs(settings, seeded, tenant_dir):
     for slug in SLUGS:
         for identifier in ("gebiet", "meldungen", *SOURCES):
             with contextlib.suppress(NotFound):
-                client.action.dataset_purge(id=f"{prefix}{slug}-{identifier}")
+                client.remote.action.dataset_purge(id=f"{prefix}{slug}-{identifier}")
         with contextlib.suppress(NotFound):
-            client.action.organization_purge(id=f"{prefix}{slug}")
+            client.remote.action.organization_purge(id=f"{prefix}{slug}")
 
 
 def test_every_tenant_area_is_published_once(ckan_orgs, seeded):
@@ -39,7 +40,7 @@ def test_every_tenant_area_is_published_once(ckan_orgs, seeded):
     with_area = sorted(f"{ckan_orgs}{s}-gebiet" for s, t in seeded.items() if t.boundary)
     assert sorted(n for n in first.created if n.endswith("-gebiet")) == with_area
     assert len(with_area) == 10  # the centre has no area
-    dataset = services.ckan().action.package_show(id=f"{ckan_orgs}haldensleben-gebiet")
+    dataset = services.ckan().remote.action.package_show(id=f"{ckan_orgs}haldensleben-gebiet")
     assert dataset["organization"]["name"] == f"{ckan_orgs}haldensleben"
     assert dataset["license_id"] == "dl-by-de/2.0"
     assert [r["url"] for r in dataset["resources"]] == [
@@ -56,7 +57,7 @@ def test_every_tenant_area_is_published_once(ckan_orgs, seeded):
 
 def test_tenants_publish_their_share_of_the_regions_open_data(ckan_orgs, seeded, client):
     services.publish()
-    ckan = services.ckan().action
+    ckan = services.ckan().remote.action
     stops = ckan.package_show(id=f"{ckan_orgs}haldensleben-haltestellen")
     assert stops["license_id"] == "cc-by/4.0"
     # The licence names the source, not the town that republishes it.
@@ -97,7 +98,7 @@ def test_a_changed_data_set_is_updated_and_a_gone_one_withdrawn(ckan_orgs, seede
     ]
     # Möser is gone (it publishes only its area: no stops, no charging stations, no reports).
     assert report.withdrawn == [f"{ckan_orgs}moeser-gebiet"]
-    withdrawn = services.ckan().action.package_show(id=f"{ckan_orgs}moeser-gebiet")
+    withdrawn = services.ckan().remote.action.package_show(id=f"{ckan_orgs}moeser-gebiet")
     assert withdrawn["state"] == "deleted"  # withdrawn, not purged
 
 
@@ -110,7 +111,7 @@ def test_the_published_link_serves_the_area(ckan_orgs, seeded, client):
 
 def test_ckan_away_is_an_error_the_task_retries(settings, seeded):
     settings.HUB_CKAN_URL = "http://127.0.0.1:9"  # nothing listens there
-    with pytest.raises(services.CatalogUnavailable, match=r"127\.0\.0\.1:9"):
+    with pytest.raises(CkanUnavailable, match=r"127\.0\.0\.1:9"):
         services.publish()
-    assert services.CatalogUnavailable in publish_catalog.autoretry_for
+    assert CkanUnavailable in publish_catalog.autoretry_for
     assert publish_catalog.max_retries == 8

@@ -48,7 +48,7 @@ def created():
     """Names of datasets a test creates in the seed organizations; purged afterwards."""
     names: list[str] = []
     yield names
-    admin = services.ckan()
+    admin = services.ckan().remote
     for name in names:
         with contextlib.suppress(NotFound):
             admin.action.dataset_purge(id=name)
@@ -112,7 +112,7 @@ def test_the_other_serialisations_carry_the_same_catalogue(fmt):
 
 
 def test_a_dataset_page_is_valid_and_carries_the_german_properties(created):
-    admin = services.ckan()
+    admin = services.ckan().remote
     name = _name()
     created.append(name)
     dataset = admin.action.package_create(name=name, owner_org="haldensleben", **VALID)
@@ -158,7 +158,7 @@ def test_the_validator_is_not_vacuous():
 def test_political_geocoding_comes_from_the_organizations_official_key(created, org, level, area):
     name = _name()
     created.append(name)
-    dataset = services.ckan().action.package_create(name=name, owner_org=org, **VALID)
+    dataset = services.ckan().remote.action.package_create(name=name, owner_org=org, **VALID)
     assert dataset["political_geocoding_level_uri"] == f"{GEO}/Level/{level}"
     assert dataset["political_geocoding_uri"] == [f"{GEO}/{area}"]
 
@@ -167,7 +167,7 @@ def test_an_organization_without_any_key_gets_no_geocoding_and_stays_valid(creat
     """The digitalisation centre has no key, no parent and no members (recommended only)."""
     name = _name()
     created.append(name)
-    dataset = services.ckan().action.package_create(
+    dataset = services.ckan().remote.action.package_create(
         name=name, owner_org="rdz-haldensleben", **VALID
     )
     assert not dataset.get("political_geocoding_uri")
@@ -179,7 +179,7 @@ def test_an_organization_without_any_key_gets_no_geocoding_and_stays_valid(creat
 def test_a_network_spans_the_areas_of_its_members(created):
     name = _name()
     created.append(name)
-    dataset = services.ckan().action.package_create(
+    dataset = services.ckan().remote.action.package_create(
         name=name, owner_org="energieeffizienznetzwerk-mittelland", **VALID
     )
     members = ("15083040", "15083390", "15083411", "15083565", "15086145")  # + VG Flechtingen
@@ -199,10 +199,10 @@ def test_a_dataset_without_a_mandatory_field_is_refused_naming_it(created, missi
     created.append(name)
     body = {k: v for k, v in VALID.items() if k != missing}
     with pytest.raises(ValidationError) as refused:
-        services.ckan().action.package_create(name=name, owner_org="haldensleben", **body)
+        services.ckan().remote.action.package_create(name=name, owner_org="haldensleben", **body)
     assert field in refused.value.error_dict
     with pytest.raises(NotFound):  # nothing half-written
-        services.ckan().action.package_show(id=name)
+        services.ckan().remote.action.package_show(id=name)
 
 
 @pytest.mark.parametrize(
@@ -229,12 +229,12 @@ def test_bad_metadata_is_a_validation_error_with_a_message(created, change, fiel
     created.append(name)
     body = {"owner_org": "haldensleben", **VALID, **change}
     with pytest.raises(ValidationError) as refused:
-        services.ckan().action.package_create(name=name, **body)
+        services.ckan().remote.action.package_create(name=name, **body)
     errors = refused.value.error_dict
     assert field in errors
     assert message in str(errors[field])
     with pytest.raises(NotFound):
-        services.ckan().action.package_show(id=name)
+        services.ckan().remote.action.package_show(id=name)
 
 
 def test_licences_are_the_dcat_ap_de_list():
@@ -261,7 +261,7 @@ def test_only_a_sysadmin_sets_the_geocoding_by_hand(catalogue, created):
 
 
 def test_organization_admins_cannot_rewrite_the_hubs_extras(catalogue):
-    admin = services.ckan().action
+    admin = services.ckan().remote.action
     name = f"dcat-admin-{uuid.uuid4().hex[:6]}"
     admin.user_create(name=name, email=f"{name}@example.org", password=uuid.uuid4().hex)
     token = admin.api_token_create(user=name, name="t")["token"]
@@ -287,7 +287,7 @@ def test_organization_admins_cannot_rewrite_the_hubs_extras(catalogue):
 
 
 def test_an_unmanaged_organization_cannot_join_the_hierarchy(catalogue):
-    admin = services.ckan().action
+    admin = services.ckan().remote.action
     name = f"dcat-fremd-{uuid.uuid4().hex[:6]}"
     admin.organization_create(
         name=name, title="Fremde Organisation", extras=[{"key": "parents", "value": "moeser"}]

@@ -9,6 +9,7 @@ from django.contrib.gis.geos import Point
 
 from hub.consultations import services
 from hub.consultations.models import Moderation, Phase, Proposal, Support
+from hub.core.errors import HubError
 from hub.tenancy.context import system_context, tenant_context
 from tests.consultations.conftest import MARKT, OUTSIDE
 
@@ -142,7 +143,7 @@ def test_one_support_per_account(client, consultation, people):
     client.post(url, {"withdraw": "1"})
     with system_context():
         assert list(Support.objects.values_list("user__username", flat=True)) == ["erika"]
-    with system_context(), pytest.raises(services.ConsultationError):
+    with system_context(), pytest.raises(HubError):
         services.support(proposal, None)
 
 
@@ -173,7 +174,7 @@ def test_phases_open_and_close_contributions(client, consultation, people):
     assert consultation.phase == Phase.EVALUATION
     client.force_login(people["erika"], backend=MODEL_BACKEND)
     assert client.get(f"{BASE}/vorschlagen/").status_code == 302  # back to the page
-    with system_context(), pytest.raises(services.ConsultationError) as refused:
+    with system_context(), pytest.raises(HubError) as refused:
         services.support(proposal, people["erika"])
     assert refused.value.status == 409
     assert "Beteiligung" in refused.value.message

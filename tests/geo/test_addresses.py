@@ -20,7 +20,7 @@ BAHNHOF = (52.2869, 11.4180)  # Bahnhofstraße 1, 39340 Haldensleben, roughly
 
 @pytest.fixture
 def register(db):
-    call_command("addresses", "seed")
+    call_command("seed", "--only", "addresses")
     return Address.objects.count()
 
 
@@ -111,24 +111,37 @@ def test_import_keeps_good_rows_and_names_the_bad_ones(tmp_path, capsys):
     )
     call_command("addresses", "import", str(path), "--source", "Test")
     out = capsys.readouterr().out
-    assert "2 imported of 5 rows, 3 skipped" in out
-    assert "line 4: coordinates 'neunzig'" in out
-    assert "line 5: street and town are needed" in out
-    assert "line 6: coordinates 95.0, 11.4 are outside WGS 84" in out
+    assert "Test: 5 rows, 2 created, 3 refused" in out
+    assert "line 4, lat: 'neunzig' is not a number" in out
+    assert "line 5, street: street and town are needed" in out
+    assert "line 6, lat: coordinates 95.0, 11.4 are outside WGS 84" in out
     assert addresses.resolve("Hagenstraße 13, Haldensleben").precision == "house"
     call_command("addresses", "import", str(path))  # again: updated, not doubled
+    assert "2 updated, 3 refused" in capsys.readouterr().out
     assert Address.objects.filter(street="Hagenstraße").count() == 2
 
 
 def test_import_refuses_files_it_cannot_read(tmp_path):
     missing = tmp_path / "spalten.csv"
     missing.write_text("name;wert\nA;1\n", "utf-8")
-    with pytest.raises(CommandError, match="no column for street"):
+    with pytest.raises(CommandError, match="no header line with the columns street, town"):
         call_command("addresses", "import", str(missing))
-    latin = tmp_path / "latin1.csv"
-    latin.write_bytes("strasse;ort;lat;lon\nStraße;Ort;52;11\n".encode("latin-1"))
-    with pytest.raises(CommandError, match="not UTF-8"):
-        call_command("addresses", "import", str(latin))
+    binary = tmp_path / "tabelle.csv"
+    binary.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    with pytest.raises(CommandError, match="not a zip file"):
+        call_command("addresses", "import", str(binary))
     with pytest.raises(CommandError, match="no such file"):
         call_command("addresses", "import", str(tmp_path / "fehlt.csv"))
     assert not Address.objects.exists()
+
+
+def test_import_reads_the_encodings_and_delimiters_offices_send(tmp_path, capsys):
+    """Windows-1252 with semicolons (Excel's German CSV), a preamble line above the header."""
+    latin = tmp_path / "adressen.csv"
+    latin.write_bytes(
+        "Stand: 01.12.2026\nStraße;Hausnummer;PLZ;Ort;Breitengrad;Längengrad\n"
+        "Große Straße;3;39340;Haldensleben;52,2891;11,4102\n".encode("cp1252")
+    )
+    call_command("addresses", "import", str(latin))
+    assert "1 rows, 1 created" in capsys.readouterr().out
+    assert Address.objects.get(number="3").street == "Große Straße"

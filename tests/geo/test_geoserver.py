@@ -19,9 +19,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
+from hub.core.registry import registry
 from hub.geo.geoserver import GeoServerError, GeoServerPublisher
 from hub.geo.publishers import workspace
-from hub.registry import registry
 from tenants import reconcile
 from tenants.reconcile.ogc import OgcTarget
 

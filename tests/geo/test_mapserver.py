@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import socket
 import threading
-from http.server import ThreadingHTTPServer
 
 import psycopg
 import pytest
@@ -20,7 +19,7 @@ from owslib.ogcapi.features import Features
 from owslib.wfs import WebFeatureService
 from owslib.wms import WebMapService
 
-from hub.geo import mapserver
+from hub.geo import gateway, mapserver
 from hub.participation import services
 from hub.participation.models import Status
 from hub.tenancy.context import system_context
@@ -52,7 +51,15 @@ def ogc(settings, tmp_path, categories):
     assert {c.action for c in plan.changes} == {"create"}
     target.apply(plan, actor="test")
     assert not target.plan(reconcile.desired_tenants()), "a second plan must find nothing to do"
-    server = ThreadingHTTPServer(("127.0.0.1", port), mapserver.Gateway)
+    server = gateway.GatewayServer(
+        ("127.0.0.1", port),
+        gateway.GatewayConfig(
+            mapserv=settings.HUB_OGC["mapserv"],
+            folder=tmp_path,
+            public_url=f"http://127.0.0.1:{port}",
+            db_password=settings.HUB_OGC["db_password"],
+        ),
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
@@ -193,7 +200,7 @@ def test_bad_requests_get_a_clear_answer(ogc, reports):
     assert "LAYERS" in layer.text
     missing = requests.get(f"{ogc}/haldensleben/ogcapi/collections/geheim/items", timeout=10)
     assert missing.status_code == 404
-    big = requests.post(f"{ogc}/haldensleben/", data=b"x" * (mapserver.MAX_BODY + 1), timeout=10)
+    big = requests.post(f"{ogc}/haldensleben/", data=b"x" * (gateway.MAX_BODY + 1), timeout=10)
     assert big.status_code == 413
 
 

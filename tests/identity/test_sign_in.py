@@ -70,7 +70,7 @@ def test_citizen_signs_in_without_tenant_roles():
 def test_sign_out_ends_the_keycloak_session_too():
     browser = Browser()
     page = browser.sign_in("buerger.demo", PASSWORD)
-    page = browser.submit(page, None)  # the header's sign-out form
+    page = browser.submit(page, "sign-out")  # the header's sign-out form
     assert page.url == f"{HUB}/"
     assert "Anmelden" in page.text
     # Without the Keycloak session, signing in asks for credentials again.

@@ -12,7 +12,7 @@ import requests
 from django.conf import settings
 from keycloak import KeycloakAdmin
 
-from hub import mqtt as hub_mqtt
+from hub.core import mqtt as hub_mqtt
 from identity.keycloak import admin_client, provider
 
 WEB = "http://127.0.0.1:8000"
@@ -100,7 +100,7 @@ def test_mosquitto_delivers_a_qos1_message_round_trip():
 
 
 def test_celery_worker_runs_the_reconcile_task_through_redis():
-    from hub.tenancy.tasks import reconcile_tenants
+    from tenants.tasks import reconcile_tenants
 
     # The real worker against the stack's own database, seeded by `make up`: nothing to do.
     result = reconcile_tenants.delay().get(timeout=60)
@@ -108,8 +108,10 @@ def test_celery_worker_runs_the_reconcile_task_through_redis():
 
 
 def test_beat_schedules_the_tenant_reconcile():
-    schedule = settings.CELERY_BEAT_SCHEDULE["reconcile-tenants"]
-    assert schedule["task"] == "hub.tenancy.tasks.reconcile_tenants"
+    from hub.core.registry import registry
+
+    schedule = registry.beat_schedule()["reconcile-tenants"]
+    assert schedule["task"] == "tenants.tasks.reconcile_tenants"
     assert schedule["schedule"] == 60.0 * 15
 
 

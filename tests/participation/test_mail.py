@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Notifications through the stack's real SMTP sink (`hub mailsink` on :1025, files in
-var/mail/), not Django's in-memory test backend."""
+"""Notifications through the stack's real SMTP sink (`python -m hub.core.mailsink` on :1025,
+files in var/mail/), not Django's in-memory test backend."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def test_no_address_no_mail_and_a_dead_server_does_not_undo_the_report(
 ):
     """Mails go through Celery after the commit: the request never waits for a mail server,
     and one that is away makes the task retry, never the report fail."""
-    from hub.participation.tasks import send_notification
+    from hub.core.mail import deliver as send_notification
 
     with django_capture_on_commit_callbacks(execute=True):
         response = post_report(client, address, description="Altreifen")

@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.utils import timezone
 
+from hub.core.errors import HubError
 from hub.participation import services
 from hub.participation.models import Report, ReportEvent, Status
 from hub.tenancy.context import system_context, tenant_context
@@ -220,7 +221,7 @@ def test_lifecycle_forward_merge_and_audit(client, categories, address):
     first = int(post(client, address, **at(HALDENSLEBEN)).json()[0]["service_request_id"])
     second = int(post(client, address, **at(HALDENSLEBEN)).json()[0]["service_request_id"])
     report = review(first)
-    with pytest.raises(services.ReportError, match="cannot become"):
+    with pytest.raises(HubError, match="cannot become"):
         services.transition(report, Status.SUBMITTED, actor="moderator")
     services.forward(report, "Landesstraßenbaubehörde Sachsen-Anhalt", actor="moderator")
     item = client.get(f"{BASE}/requests/{first}.json").json()[0]

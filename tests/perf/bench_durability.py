@@ -31,7 +31,7 @@ django.setup()
 from django.db import DatabaseError, connection  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from hub import mqtt as hub_mqtt  # noqa: E402
+from hub.core import mqtt as hub_mqtt  # noqa: E402
 from hub.sensors.models import (  # noqa: E402
     Datastream,
     Device,

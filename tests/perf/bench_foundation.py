@@ -25,7 +25,19 @@ ROOT = Path(__file__).resolve().parents[2]
 STATE = Path(os.environ.get("HUB_STATE_DIR", ROOT / "var"))
 HUB = str(ROOT / ".venv" / "bin" / "hub")
 BENCH_DB = "hub_bench"
-SERVICES = ["postgresql", "redis", "mosquitto", "keycloak", "ckan", "web", "worker", "beat"]
+# Every service `make up` starts (deploy/local/stack.sh SERVICES); beat runs inside the worker.
+SERVICES = [
+    "postgresql",
+    "redis",
+    "mosquitto",
+    "mail",
+    "keycloak",
+    "ckan",
+    "web",
+    "mapserver",
+    "worker",
+    "ingest",
+]
 WARM_RUNS = 5
 
 

@@ -44,10 +44,11 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
+from hub.accounts.clients import forget_client  # noqa: E402
 from hub.accounts.models import ApiClient, User  # noqa: E402
-from hub.accounts.portal import forget_client  # noqa: E402
-from hub.participation import open311, services  # noqa: E402
+from hub.participation import services  # noqa: E402
 from hub.participation.models import OPEN, PUBLIC, Category, Report, Status  # noqa: E402
+from hub.participation.open311 import views as open311  # noqa: E402
 from hub.tenancy.context import system_context, tenant_context  # noqa: E402
 
 HUB = f"http://127.0.0.1:{os.environ.get('HUB_WEB_PORT', '8000')}"

@@ -53,7 +53,7 @@ from django.db import connection, transaction  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from connectors.mqtt import MqttError, Session  # noqa: E402
-from hub import mqtt as hub_mqtt  # noqa: E402
+from hub.core import mqtt as hub_mqtt  # noqa: E402
 from hub.sensors import ingest  # noqa: E402
 from hub.sensors.models import (  # noqa: E402
     Datastream,

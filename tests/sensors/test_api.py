@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from hub.registry import registry
+from hub.core.registry import registry
 from tests.sensors.conftest import sample
 from tests.sensors.test_webhooks import CHIRPSTACK, post
 

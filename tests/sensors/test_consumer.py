@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from hub import mqtt as hub_mqtt
+from hub.core import mqtt as hub_mqtt
 from hub.sensors.consumer import Consumer
 from hub.tenancy.context import system_context
 from tests.sensors.conftest import sample

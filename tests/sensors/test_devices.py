@@ -37,17 +37,20 @@ def test_the_api_registers_a_device_of_the_tenant(client, stations, tokens):  # 
     listed = client.get(URL, headers={"authorization": f"Bearer {tokens['haldensleben']}"})
     assert "a84041000181c061" in [d["key"] for d in listed.json()]
     theirs = stations["barleben"].streams["co2"].pk
-    for change, message in (
-        ({"network": "sigfox"}, "network"),
-        ({"key": "../etc"}, "not a device key"),
-        ({"decoder": "zauber"}, "unknown decoder"),
-        ({"thing": stations["barleben"].thing.pk}, "no thing"),
-        ({"mapping": {"co2": theirs}}, "is no datastream of thing"),
-        ({"mapping": {}}, "at least one value"),
-        ({"key": "0101010101010101"}, "another tenant"),  # Barleben's ChirpStack device
+    for change, status, field, message in (
+        ({"network": "sigfox"}, 400, "network", "is not one of tts"),
+        ({"key": "../etc"}, 400, "key", "not a device key"),
+        ({"decoder": "zauber"}, 400, "decoder", "unknown decoder"),
+        ({"thing": stations["barleben"].thing.pk}, 400, "thing", "no thing"),
+        ({"mapping": {"co2": theirs}}, 400, "mapping", "is no datastream of thing"),
+        ({"mapping": {}}, 400, "mapping", "at least one value"),
+        # Barleben's ChirpStack device: the key is taken.
+        ({"key": "0101010101010101"}, 409, "key", "another tenant"),
     ):
         refused = register(client, tokens["haldensleben"], **{**body, **change})
-        assert refused.status_code == 400, change
+        assert refused.status_code == status, change
+        assert refused["Content-Type"] == "application/problem+json"
+        assert (refused.json()["field"], refused.json()["status"]) == (field, status), change
         assert message in refused.json()["detail"], change
 
 
@@ -66,16 +69,16 @@ def test_the_csv_import_registers_good_rows_and_names_the_bad(tmp_path, stations
     )
     call_command("sensors", "import-devices", str(path), "--tenant", "haldensleben")
     out = capsys.readouterr().out
-    assert "2 registered of 5 rows, 3 refused" in out
-    assert "line 4: mapping: 'temperature' is not value=datastream-id" in out
-    assert "line 5: thing: 'abc' is not a thing id" in out
-    assert "line 6: network: 'lora'" in out
+    assert "geraete.csv: 5 rows, 2 registered, 3 refused" in out
+    assert "line 4, mapping: 'temperature' is not value=datastream-id" in out
+    assert "line 5, thing: 'abc' is not a thing id" in out
+    assert "line 6, network: 'lora'" in out
     with system_context():
         tts = Device.objects.get(network=Network.TTS, key="70b3d57ed0001234")
         assert tts.mapping == {"temperature": temperature, "co2": co2}
     broken = tmp_path / "falsch.csv"
     broken.write_text("name;wert\nA;1\n", "utf-8")
-    with pytest.raises(CommandError, match="columns missing"):
+    with pytest.raises(CommandError, match="no header line with the columns network, key"):
         call_command("sensors", "import-devices", str(broken), "--tenant", "haldensleben")
     with pytest.raises(CommandError, match="no active tenant"):
         call_command("sensors", "import-devices", str(path), "--tenant", "atlantis")

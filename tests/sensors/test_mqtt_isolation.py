@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from hub import mqtt as hub_mqtt
+from hub.core import mqtt as hub_mqtt
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 HOST, PORT = settings.HUB_MQTT

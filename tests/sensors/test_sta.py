@@ -363,7 +363,7 @@ def test_observations_as_data_array(client, data):
 def test_an_answer_too_large_is_refused_with_what_to_ask_instead(client, data, monkeypatch):
     """Like FROST-Server's maxDataSize, made small here: each query costs QUERY_COST and each
     entity 1, and nested $expand runs one query per entity."""
-    from hub.sensors.sta import views
+    from hub.sensors.sta import read as views
 
     expanded = {"$expand": "Datastreams($expand=Observations)"}
     whole = get(client, "Things", **expanded)

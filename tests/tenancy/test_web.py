@@ -112,12 +112,12 @@ def test_malformed_tenant_slug_is_a_clean_404(seeded, client, path):
 def test_api_paths_answer_unknown_and_inactive_tenants_in_json(seeded, client):
     unknown = client.get("/api/v1/t/gibt-es-nicht")
     assert unknown.status_code == 404
-    assert unknown.json() == {"detail": "Diesen Mandanten gibt es nicht: gibt-es-nicht"}
+    assert unknown.json()["detail"] == "Diesen Mandanten gibt es nicht: gibt-es-nicht"
     seeded["moeser"].is_active = False
     seeded["moeser"].save()
     gone = client.get("/api/v1/t/moeser", headers={"accept-language": "en"})
     assert gone.status_code == 410
-    assert gone.json() == {"detail": "This tenant is no longer active: moeser"}
+    assert gone.json()["detail"] == "This tenant is no longer active: moeser"
 
 
 def test_a_tenant_without_a_logo_gets_an_emblem_from_its_name(client, seeded):

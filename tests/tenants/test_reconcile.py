@@ -147,7 +147,7 @@ def test_cli_plan_then_apply(tenant_dir, capsys):
 
 
 def test_reconcile_task_applies_the_configured_folder(settings, tenant_dir, keycloak_realm):
-    from hub.tenancy.tasks import reconcile_tenants
+    from tenants.tasks import reconcile_tenants
 
     settings.HUB_TENANTS_DIR = tenant_dir
     first = reconcile_tenants()
