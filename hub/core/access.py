@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from hub.core.errors import MethodNotAllowed
+
 PUBLIC, HOLDER, SIGNED_IN = "public", "holder", "signed-in"
 ROLES_PREFIX = "roles:"
 V = TypeVar("V", bound=Callable[..., Any])
@@ -48,14 +50,34 @@ class Access:
     def rule_for(self, method: str) -> str | None:
         return self.read if method.upper() in ("GET", "HEAD") else self.write
 
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The HTTP methods the declaration admits (reads GET and HEAD, writes POST)."""
+        return (("GET", "HEAD") if self.read is not None else ()) + (
+            ("POST",) if self.write is not None else ()
+        )
+
 
 def declare(read: str | None = PUBLIC, write: str | None = None, *, holder_param: str = ""):
-    """Decorate a view with who may read and who may write through it."""
+    """Decorate a view with who may read and who may write through it.
+
+    A method the declaration does not admit is refused with 405 before anything else (signing
+    in, reading the body), in the error shape of the view's surface."""
     access = Access(read, write, holder_param)
+    allowed = ", ".join(access.methods)
 
     def mark(view: V) -> V:
-        view.hub_access = access  # type: ignore[attr-defined]
-        return view
+        @functools.wraps(view)
+        def admitted(request, *args, **kwargs):
+            if request.method not in access.methods:
+                raise MethodNotAllowed(
+                    f"this address does not take {request.method}; it takes {allowed}",
+                    headers={"Allow": allowed},
+                )
+            return view(request, *args, **kwargs)
+
+        admitted.hub_access = access  # type: ignore[attr-defined]
+        return admitted  # type: ignore[return-value]
 
     return mark
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any, ClassVar
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from connectors.base import ConnectorError
 
@@ -173,6 +173,8 @@ def problem(request: HttpRequest | None, exc: HubError) -> HttpResponse:
 
 
 def render(request: HttpRequest, exc: HubError, surface: str) -> HttpResponse:
+    if surface == "api":
+        return problem(request, exc)
     renderer = _renderers.get(surface) or _renderers.get("page") or problem
     return renderer(request, exc)
 
@@ -184,14 +186,43 @@ class ErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed):  # Django's and Ninja's bare 405
+            allowed = response.get("Allow", "")
+            exc = MethodNotAllowed(
+                f"this address does not take {request.method}; it takes {allowed}",
+                headers={"Allow": allowed},
+            )
+            return render(request, exc, surface_of(request))
+        return response
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if isinstance(exc, ConnectorError):
             exc = from_connector(exc)
         if not isinstance(exc, HubError):
             return None
-        from hub.core.registry import registry
+        return render(request, exc, surface_of(request))
 
-        match = getattr(request, "resolver_match", None)
-        return render(request, exc, registry.surface_of(match.namespace if match else None))
+
+def surface_of(request: HttpRequest) -> str:
+    """The surface a request is answered on: its URL's registered surface, the API below
+    /api/, else the surface whose prefix the path is under (an unknown address there), else
+    a page. Works before the URL was resolved (in a middleware) too."""
+    from django.urls import Resolver404, resolve
+
+    from hub.core.registry import API, registry
+
+    if request.path_info.startswith("/api/"):
+        return API
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+    if match is not None and match.namespace:
+        return registry.surface_of(match.namespace)
+    for entry in registry.urls:
+        if entry.prefix and request.path_info.lstrip("/").startswith(entry.prefix):
+            return entry.surface
+    return registry.surface_of(None)

@@ -5,26 +5,10 @@ the standard surfaces' shapes, the error page on pages."""
 from __future__ import annotations
 
 from hub.core import errors
-from hub.core.registry import API, registry
-
-
-def _surface(request) -> str:
-    if request.path.startswith("/api/"):
-        return API
-    match = getattr(request, "resolver_match", None)
-    if match is not None:
-        return registry.surface_of(match.namespace)
-    for entry in registry.urls:  # an unknown path below a standard endpoint's prefix
-        if entry.prefix and request.path.lstrip("/").startswith(entry.prefix):
-            return entry.surface
-    return "page"
 
 
 def _answer(request, exc: errors.HubError):
-    surface = _surface(request)
-    if surface == API:
-        return errors.problem(request, exc)
-    return errors.render(request, exc, surface)
+    return errors.render(request, exc, errors.surface_of(request))
 
 
 def bad_request(request, exception=None):

@@ -35,15 +35,17 @@ class TenantMiddleware:
             return self.get_response(request)
 
     def _refuse(self, request, match, tenant):
-        """404 for an unknown tenant, 410 for a deactivated one; JSON on API paths."""
+        """404 for an unknown tenant, 410 for a deactivated one, in the shape of the surface
+        asked (problem details on the API, Open311's list, SensorThings' error object, a page)."""
         status = 404 if tenant is None else 410
         if tenant is None:
             message = _("Diesen Mandanten gibt es nicht: %(slug)s") % {"slug": match["slug"]}
         else:
             message = _("Dieser Mandant ist nicht mehr aktiv: %(slug)s") % {"slug": tenant.slug}
-        if match["api"]:
+        surface = errors.surface_of(request)
+        if surface != "page":
             kind = errors.NotFound if tenant is None else errors.Gone
-            return errors.problem(request, kind(message, code=f"tenant_{kind.code}"))
+            return errors.render(request, kind(message, code=f"tenant_{kind.code}"), surface)
         if tenant is None:
             raise Http404(message)
         return render(request, "tenancy/inactive.html", {"tenant": tenant}, status=status)

@@ -379,7 +379,9 @@ def photo(request, report_id: int, photo_id: int):
             pk=photo_id, report_id=report_id, report__status__in=PUBLIC
         ).first()
         if item is None:
-            return HttpResponse("no such photo", status=404, content_type="text/plain")
+            raise NotFound(
+                f"report {report_id} has no public photo {photo_id}", code="photo_not_found"
+            )
         with item.file.open("rb") as handle:
             data = handle.read()
     response = HttpResponse(data, content_type="image/jpeg")
