@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""axe-core on the participation pages, in German and in English: no serious or critical
+"""axe-core on the portal's and the apps' pages, in German and in English: no serious or critical
 violation (WCAG 2.1 AA and axe's best practices). To check another page, add it to SCREENS."""
 
 from __future__ import annotations
@@ -80,6 +80,11 @@ SCREENS = [
         id="consultation-moderation",
     ),
     pytest.param(Screen("/t/{slug}/"), id="tenant-page"),
+    pytest.param(Screen("/"), id="start-page"),
+    pytest.param(Screen("/suche/?q=Haldensleben"), id="search-results"),
+    pytest.param(Screen("/melden/"), id="report-choose-tenant"),
+    pytest.param(Screen("/t/{slug}/sensoren/"), id="sensor-readings"),
+    pytest.param(Screen("/konto/", moderator=True), id="account-page"),
 ]
 
 

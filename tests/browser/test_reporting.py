@@ -33,7 +33,7 @@ FORM = f"{HUB}/t/{SLUG}/melden/"
 def open_form_with_map(page: Page) -> None:
     page.goto(FORM)
     # The map shows the town's boundary once its GeoJSON is in, and has zoomed to it.
-    expect(page.locator("#report-map path.leaflet-interactive").first).to_be_visible()
+    expect(page.locator("#report-map .leaflet-overlay-pane path").first).to_be_visible()
     ready(page)
     expect(page.locator("#report-map.leaflet-zoom-anim")).to_have_count(0)
 

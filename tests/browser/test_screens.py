@@ -31,7 +31,7 @@ def check_map(page: Page, selector: str, name: str) -> None:
     expect(area).to_be_visible()
     # The context layers arrived (each its own overlay) and drew shapes into the map.
     assert int(area.get_attribute("data-layers") or 0) >= 1
-    assert area.locator("path.leaflet-interactive").count() >= 1
+    assert area.locator(".leaflet-overlay-pane path").count() >= 1
     picture = area.screenshot()
     (SHOTS / f"{name}-map.png").write_bytes(picture)
     assert colours_of(picture) > 20, f"{name}: the map looks blank"

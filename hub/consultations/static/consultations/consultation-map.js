@@ -8,17 +8,21 @@
   "use strict";
   var el = document.getElementById("consultation-map");
   if (!el || !window.L) { return; }
-  var map = window.hubMap.create(el).map;
+  // On a map for choosing (a spot, an area) nothing drawn may take the click from the map.
+  var picking = Boolean(el.dataset.pick || el.dataset.draw);
+  var map = window.hubMap.create(el, { pick: picking }).map;
   if (el.dataset.geojson) {
     var done = window.hubReady.hold();
     fetch(el.dataset.geojson).then(function (r) { return r.json(); }).then(function (data) {
       var layer = L.geoJSON(data, {
+        interactive: !picking,
         style: { color: "#5f3dc4", weight: 2, fillOpacity: 0.05 },
         pointToLayer: function (f, latlng) {
-          return L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 1, fillColor: "#5f3dc4", fillOpacity: 0.9 });
+          return L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 1, fillColor: "#5f3dc4", fillOpacity: 0.9,
+                                          interactive: !picking });
         },
         onEachFeature: function (f, l) {
-          if (f.properties && f.properties.url) {
+          if (!picking && f.properties && f.properties.url) {
             var a = document.createElement("a");
             a.href = f.properties.url;
             a.textContent = f.properties.title + " (" + f.properties.supports + ")";

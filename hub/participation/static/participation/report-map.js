@@ -13,7 +13,7 @@
   var chosen = document.getElementById("chosen");
   var nearby = document.getElementById("nearby");
   // The base map, the tenant's area and its stops, charging stations and addresses.
-  var map = window.hubMap.create(el, { zoomControl: false }).map;
+  var map = window.hubMap.create(el, { zoomControl: false, pick: true }).map;
   L.control.zoom({ zoomInTitle: text.textZoomIn, zoomOutTitle: text.textZoomOut }).addTo(map);
   // Leaflet guesses its image folder from leaflet.css, which fails once the static files carry
   // hashes in their names; the template hands over the real addresses.

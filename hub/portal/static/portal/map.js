@@ -14,31 +14,35 @@
     return a;
   }
 
-  function areaLayer(map, data, only, colour) {
+  function areaLayer(map, data, only, colour, interactive) {
     var features = data.features.filter(function (f) { return !only || f.id === only; });
     // Large areas first, so the smaller ones on top stay clickable.
     features.sort(function (a, b) {
       return KIND_ORDER.indexOf(a.properties.kind) - KIND_ORDER.indexOf(b.properties.kind);
     });
     return L.geoJSON({ type: "FeatureCollection", features: features }, {
+      interactive: interactive,
       style: function (f) {
         var big = f.properties.kind === "district" || f.properties.kind === "network";
         return { color: colour, weight: big ? 3 : 2, fillOpacity: only ? 0.05 : (big ? 0.02 : 0.12),
                  dashArray: big ? "6 4" : null };
       },
       onEachFeature: function (f, l) {
+        if (!interactive) { return; }
         if (f.properties.url) { l.bindPopup(popupLink(f.properties.url, f.properties.name)); }
         l.bindTooltip(f.properties.name);
       }
     });
   }
 
-  function pointLayer(data, colour) {
+  function pointLayer(data, colour, interactive) {
     return L.geoJSON(data, {
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, { radius: 4, color: colour, weight: 1, fillOpacity: 0.8 });
+        return L.circleMarker(latlng, { radius: 4, color: colour, weight: 1, fillOpacity: 0.8,
+                                        interactive: interactive });
       },
       onEachFeature: function (f, l) {
+        if (!interactive) { return; }
         var p = f.properties || {};
         var name = p.name || p.title || p.address || "";
         if (name) { l.bindTooltip(name); }
@@ -46,8 +50,12 @@
     });
   }
 
+  // options.pick: the map is for choosing a place (report, proposal). Its context layers then
+  // take no clicks (no popups, no tooltips), so that every click reaches the map and sets
+  // the place.
   function create(el, options) {
     options = options || {};
+    var interactive = !options.pick;
     var center = (el.dataset.center || "52.29,11.41").split(",").map(Number);
     var map = L.map(el, { keyboard: true, zoomControl: options.zoomControl !== false })
       .setView(center, Number(el.dataset.zoom || 9));
@@ -63,8 +71,8 @@
       var done = window.hubReady ? window.hubReady.hold() : function () {};
       return fetch(spec.url).then(function (r) { return r.ok ? r.json() : { features: [] }; })
         .then(function (data) {
-          var layer = spec.kind === "area" ? areaLayer(map, data, only, spec.color)
-                                           : pointLayer(data, spec.color);
+          var layer = spec.kind === "area" ? areaLayer(map, data, only, spec.color, interactive)
+                                           : pointLayer(data, spec.color, interactive);
           layer.addTo(map);
           overlays[spec.title] = layer;
           if (spec.kind === "area" && !fitted && layer.getLayers().length) {
