@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The SensorThings API v1.1: reading with the query options, creating, and who sees what."""
+"""The SensorThings API v1.1, grouped by the standard's conformance classes (OGC 18-088, Annex A),
+then what the hub adds: tenants and limits."""
 
 from __future__ import annotations
 
@@ -47,118 +48,6 @@ def get(client, path, token=None, **query):
     return client.get(f"{STA}/{path}", query, headers=headers)
 
 
-def test_the_service_root_lists_the_entity_sets(client):
-    root = get(client, "").json()
-    assert [e["name"] for e in root["value"]] == [
-        "Things",
-        "Locations",
-        "HistoricalLocations",
-        "Sensors",
-        "ObservedProperties",
-        "Datastreams",
-        "Observations",
-        "FeaturesOfInterest",
-    ]
-    assert root["value"][0]["url"] == "http://testserver/sta/v1.1/Things"
-
-
-def test_entities_carry_the_standard_annotations(client, data):
-    thing = data["haldensleben"].thing
-    things = get(client, "Things", **{"$count": "true"}).json()
-    assert things["@iot.count"] == 1  # Barleben's is private
-    one = things["value"][0]
-    assert one["@iot.id"] == thing.pk
-    assert one["@iot.selfLink"] == f"http://testserver{STA}/Things({thing.pk})"
-    assert one["Datastreams@iot.navigationLink"].endswith(f"Things({thing.pk})/Datastreams")
-    page = get(client, f"Things({thing.pk})/Datastreams", **{"$top": "2"}).json()
-    assert len(page["value"]) == 2
-    assert "%24skip=2" in page["@iot.nextLink"]
-    names = [d["name"] for d in page["value"]]
-    while "@iot.nextLink" in page:  # five datastreams in all, two per page
-        page = get(client, page["@iot.nextLink"].split(STA + "/")[1]).json()
-        names += [d["name"] for d in page["value"]]
-    assert sorted(names) == sorted(s.name for s in data["haldensleben"].streams.values())
-    assert get(client, f"Things({thing.pk})/name/$value").content.decode() == thing.name
-
-
-def test_expand_select_orderby_and_filter(client, data):
-    streams = data["haldensleben"].streams
-    answer = get(
-        client,
-        "Things",
-        **{
-            "$select": "name",
-            "$expand": "Datastreams($select=name;$orderby=name desc;"
-            "$expand=Observations($select=result))",
-        },
-    ).json()
-    [thing] = answer["value"]
-    assert list(thing) == ["name", "Datastreams"]
-    assert [d["name"] for d in thing["Datastreams"]] == sorted(
-        (s.name for s in streams.values()), reverse=True
-    )
-    results = {d["name"]: [o["result"] for o in d["Observations"]] for d in thing["Datastreams"]}
-    assert results[streams["co2"].name] == [453.0]
-    assert results[streams["luminosity"].name] == []
-    cases = {
-        "result gt 100": [453.0],
-        "result ge 28 and result lt 100": [28.0, 54.5],
-        "not (result lt 100)": [100.0, 453.0],
-        "result mul 2 eq 109": [54.5],
-        "Datastream/ObservedProperty/name eq 'co2'": [453.0],
-        "Datastream/unitOfMeasurement/symbol eq '°C'": [28.0],
-        "year(phenomenonTime) eq 2023 and hour(phenomenonTime) eq 7": [28.0, 54.5, 100.0, 453.0],
-        "phenomenonTime lt 2023-05-22T07:00:00Z": [],
-        "startswith(Datastream/name, 'Luftmessstation Markt: t')": [28.0],
-        "st_within(Datastream/Thing/Locations/location, geography'POLYGON((11 52, 12 52, 12 53, "
-        "11 53, 11 52))')": [28.0, 54.5, 100.0, 453.0],
-    }
-    for condition, expected in cases.items():
-        found = get(
-            client,
-            "Observations",
-            **{"$filter": condition, "$orderby": "result", "$select": "result"},
-        )
-        assert found.status_code == 200, (condition, found.content)
-        assert [o["result"] for o in found.json()["value"]] == expected, condition
-
-
-@pytest.mark.parametrize(
-    ("path", "query", "status", "message"),
-    [
-        ("Things", {"$filter": "name eq"}, 400, "ends too early"),
-        ("Things", {"$filter": "nosuch eq 1"}, 400, "no property or link 'nosuch'"),
-        ("Things", {"$filter": "frobnicate(name) eq 1"}, 400, "unknown function"),
-        ("Things", {"$filter": "name eq 'x' ; DROP TABLE"}, 400, "cannot read"),
-        ("Things", {"$top": "10001"}, 400, "at most 10000"),
-        ("Things", {"$skip": "-1"}, 400, "whole number"),
-        ("Things", {"$orderby": "name sideways"}, 400, "$orderby"),
-        ("Things", {"$expand": "Nothing"}, 400, "no link 'Nothing'"),
-        ("Things", {"$foo": "1"}, 400, "unknown query option"),
-        ("Things(99999)", {}, 404, "no Thing 99999"),
-        ("Gadgets", {}, 404, "no entity set"),
-    ],
-)
-def test_bad_requests_get_a_reason(client, data, path, query, status, message):
-    answer = get(client, path, **query)
-    assert answer.status_code == status
-    assert message in answer.json()["message"]
-
-
-def test_private_things_are_for_their_tenant_only(client, data, tokens):
-    theirs = data["barleben"].thing.pk
-    assert get(client, f"Things({theirs})").status_code == 404
-    assert get(client, f"Things({theirs})", tokens["haldensleben"]).status_code == 404
-    assert get(client, f"Things({theirs})", tokens["barleben"]).status_code == 200
-    hidden = data["barleben"].streams["co2"].pk
-    assert get(client, f"Datastreams({hidden})/Observations").status_code == 404
-    mine = get(client, "Things", tokens["barleben"], **{"$select": "name"}).json()["value"]
-    assert sorted(t["name"] for t in mine) == ["Luftmessstation Markt", "Luftmessstation Rathaus"]
-    # The tenant's own root shows only that tenant.
-    there = client.get("/t/haldensleben/sta/v1.1/Things", headers={}).json()["value"]
-    assert [t["name"] for t in there] == ["Luftmessstation Markt"]
-
-
 def _post(client, path, body, token=None):
     headers = {"authorization": f"Bearer {token}"} if token else {}
     data = body if isinstance(body, str) else json.dumps(body)
@@ -186,58 +75,6 @@ THING = {
 }
 
 
-def test_creating_things_datastreams_and_observations(client, data, tokens):
-    url = "/t/haldensleben/sta/v1.1/"
-    assert _post(client, url + "Things", THING).status_code == 401
-    assert _post(client, url + "Things", THING, tokens["barleben"]).status_code == 403
-    assert _post(client, f"{STA}/Things", THING, tokens["haldensleben"]).status_code == 400
-    made = _post(client, url + "Things", THING, tokens["haldensleben"])
-    assert made.status_code == 201, made.content
-    thing_id = made.json()["@iot.id"]
-    assert made["Location"].endswith(f"/t/haldensleben/sta/v1.1/Things({thing_id})")
-    [stream] = get(client, f"Things({thing_id})/Datastreams").json()["value"]
-    [history] = get(
-        client, f"Things({thing_id})/HistoricalLocations", **{"$expand": "Locations"}
-    ).json()["value"]
-    assert [place["name"] for place in history["Locations"]] == ["Brücke"]
-    observation = {"phenomenonTime": "2026-11-26T10:00:00Z", "result": 142}
-    created = _post(
-        client,
-        f"{url}Datastreams({stream['@iot.id']})/Observations",
-        observation,
-        tokens["haldensleben"],
-    )
-    assert created.status_code == 201, created.content
-    assert created.json()["result"] == 142.0
-    latest = client.get("/api/v1/t/haldensleben/sensoren/aktuell.json").json()["datastreams"]
-    assert {d["datastream"]: d["result"] for d in latest}[stream["@iot.id"]] == 142.0
-    bad = [
-        ({"phenomenonTime": "2026-11-26T10:00:00Z", "result": "hoch"}, "expected a number"),
-        ({"result": 1}, "phenomenonTime"),
-        ({"phenomenonTime": "2026-11-26T10:00:00Z"}, "result is missing"),
-    ]
-    for body, message in bad:
-        refused = _post(
-            client,
-            f"{url}Datastreams({stream['@iot.id']})/Observations",
-            body,
-            tokens["haldensleben"],
-        )
-        assert refused.status_code == 400
-        assert message in refused.json()["message"]
-    other = data["barleben"].streams["co2"].pk
-    assert (
-        _post(
-            client, f"{STA}/Datastreams({other})/Observations", observation, tokens["haldensleben"]
-        ).status_code
-        == 403
-    )
-    assert _post(client, url + "Things", "{kaputt", tokens["haldensleben"]).status_code == 400
-    assert _post(client, url + "Things", {"name": ""}, tokens["haldensleben"]).status_code == 400
-    with system_context():
-        assert Thing.objects.filter(name="").count() == 0
-
-
 def _more_observations(stream) -> None:
     """Observations whose times and results take each way through the renderers: a whole
     second, a fraction with trailing zeros, a result time, a JSON result."""
@@ -257,122 +94,327 @@ def _more_observations(stream) -> None:
         )
 
 
-@pytest.mark.parametrize("select", [None, "id,result,phenomenonTime", "selfLink,resultTime"])
-def test_observation_pages_render_as_every_other_entity(client, data, select):
-    """Observations without $expand take a path of their own (tuples, times as text): it gives
-    what the generic renderer gives (used here through $expand)."""
-    _more_observations(data["haldensleben"].streams["temperature"])
-    query = {"$orderby": "phenomenonTime,id"} | ({"$select": select} if select else {})
-    fast = get(client, "Observations", **query).json()["value"]
-    generic = get(client, "Observations", **query, **{"$expand": "Datastream($select=id)"})
-    generic = [{k: v for k, v in o.items() if k != "Datastream"} for o in generic.json()["value"]]
-    assert fast == generic
-    assert len(fast) == 4 + 3
-    if select is None:
-        assert [o["phenomenonTime"] for o in fast[4:]] == [
-            "2023-05-22T08:00:00Z",
-            "2023-05-22T08:00:00.400000Z",
-            "2023-05-22T08:00:07Z",
+class TestSensingCore:
+    """Conformance class A.1 Sensing Core: the service root, entity sets, entities and their
+    annotations, addressing."""
+
+    def test_the_service_root_lists_the_entity_sets(self, client):
+        root = get(client, "").json()
+        assert [e["name"] for e in root["value"]] == [
+            "Things",
+            "Locations",
+            "HistoricalLocations",
+            "Sensors",
+            "ObservedProperties",
+            "Datastreams",
+            "Observations",
+            "FeaturesOfInterest",
         ]
-        assert fast[4]["resultTime"] == "2023-05-22T08:00:01.500000Z"
-        assert fast[6]["result"] == {"x": [1, "ü"]}
-        assert fast[0]["phenomenonTime"] == "2023-05-22T07:47:05.404859Z"
+        assert root["value"][0]["url"] == "http://testserver/sta/v1.1/Things"
+
+    def test_entities_carry_the_standard_annotations(self, client, data):
+        thing = data["haldensleben"].thing
+        things = get(client, "Things", **{"$count": "true"}).json()
+        assert things["@iot.count"] == 1  # Barleben's is private
+        one = things["value"][0]
+        assert one["@iot.id"] == thing.pk
+        assert one["@iot.selfLink"] == f"http://testserver{STA}/Things({thing.pk})"
+        assert one["Datastreams@iot.navigationLink"].endswith(f"Things({thing.pk})/Datastreams")
+        page = get(client, f"Things({thing.pk})/Datastreams", **{"$top": "2"}).json()
+        assert len(page["value"]) == 2
+        assert "%24skip=2" in page["@iot.nextLink"]
+        names = [d["name"] for d in page["value"]]
+        while "@iot.nextLink" in page:  # five datastreams in all, two per page
+            page = get(client, page["@iot.nextLink"].split(STA + "/")[1]).json()
+            names += [d["name"] for d in page["value"]]
+        assert sorted(names) == sorted(s.name for s in data["haldensleben"].streams.values())
+        assert get(client, f"Things({thing.pk})/name/$value").content.decode() == thing.name
 
 
-def test_times_outside_utc_still_render_in_utc():
-    """The text shortcut of TimeTextLoader needs a UTC session; any other goes by datetime."""
-    with connection.cursor() as cursor:
-        cursor.cursor.adapters.register_loader("timestamptz", TimeTextLoader)
-        cursor.execute("SET LOCAL TIME ZONE 'Europe/Berlin'")
-        cursor.execute("SELECT timestamptz '2023-05-22 07:47:05.4+00', timestamptz '2023-12-31Z'")
-        assert cursor.fetchone() == ("2023-05-22T07:47:05.400000Z", "2023-12-31T00:00:00Z")
+class TestFilteringExtension:
+    """Conformance class A.2 Filtering Extension: $expand, $select, $orderby, $top, $skip,
+    $count, $filter, and a reason for each refusal."""
 
-
-def test_observations_of_a_datastream_keep_its_visibility(client, data, tokens):
-    """Observations reached through a Datastream are selected by its id alone, once the
-    Datastream itself was found readable: its privacy and its tenant still hold."""
-    hidden = data["barleben"].streams["co2"]
-    when = dt.datetime(2023, 5, 22, 9, 0, tzinfo=dt.UTC)
-    with system_context(), connection.cursor() as cursor:
-        ingest.write(
-            cursor.cursor, [ingest.Row(hidden.tenant_id, hidden.pk, when, 612.0, None, "x")]
+    def test_expand_select_orderby_and_filter(self, client, data):
+        streams = data["haldensleben"].streams
+        answer = get(
+            client,
+            "Things",
+            **{
+                "$select": "name",
+                "$expand": "Datastreams($select=name;$orderby=name desc;"
+                "$expand=Observations($select=result))",
+            },
+        ).json()
+        [thing] = answer["value"]
+        assert list(thing) == ["name", "Datastreams"]
+        assert [d["name"] for d in thing["Datastreams"]] == sorted(
+            (s.name for s in streams.values()), reverse=True
         )
-    url = f"Datastreams({hidden.pk})/Observations"
-    assert get(client, url).status_code == 404
-    assert get(client, url, tokens["haldensleben"]).status_code == 404
-    assert [o["result"] for o in get(client, url, tokens["barleben"]).json()["value"]] == [612.0]
-    path = f"Things({data['barleben'].thing.pk})/Datastreams({hidden.pk})/Observations"
-    assert get(client, path, tokens["haldensleben"]).status_code == 404
-    mine = data["haldensleben"].streams["co2"]
-    assert [
-        o["result"] for o in get(client, f"Datastreams({mine.pk})/Observations").json()["value"]
-    ] == [453.0]
-    # Another tenant's root does not reach them either.
-    there = client.get(f"/t/barleben/sta/v1.1/Datastreams({mine.pk})/Observations")
-    assert there.status_code == 404
-    expanded = get(
-        client, "Datastreams", tokens["haldensleben"], **{"$expand": "Observations($select=result)"}
-    ).json()["value"]
-    assert {d["@iot.id"] for d in expanded} == {s.pk for s in data["haldensleben"].streams.values()}
-    assert sum(len(d["Observations"]) for d in expanded) == 4
-
-
-def test_observations_as_data_array(client, data):
-    streams = data["haldensleben"].streams
-    _more_observations(streams["temperature"])
-    answer = get(
-        client,
-        "Observations",
-        **{"$resultFormat": "dataArray", "$orderby": "phenomenonTime,id", "$top": "5"},
-    ).json()
-    groups = {g["Datastream@iot.navigationLink"]: g for g in answer["value"]}
-    temperature = groups[f"http://testserver{STA}/Datastreams({streams['temperature'].pk})"]
-    assert temperature["components"] == ["id", "phenomenonTime", "result", "resultTime"]
-    assert [row[1:] for row in temperature["dataArray"]] == [
-        ["2023-05-22T07:47:05.404859Z", 28.0, None],
-        ["2023-05-22T08:00:00Z", 1.0, "2023-05-22T08:00:01.500000Z"],
-    ]
-    assert temperature["dataArray@iot.count"] == 2
-    assert sum(g["dataArray@iot.count"] for g in answer["value"]) == 5
-    assert "%24resultFormat=dataArray" in answer["@iot.nextLink"]
-    assert "%24skip=5" in answer["@iot.nextLink"]
-    one = get(
-        client,
-        f"Datastreams({streams['co2'].pk})/Observations",
-        **{"$resultFormat": "dataArray", "$select": "result,phenomenonTime"},
-    ).json()["value"]
-    assert one == [
-        {
-            "Datastream@iot.navigationLink": f"http://testserver{STA}/Datastreams({streams['co2'].pk})",
-            "components": ["phenomenonTime", "result"],
-            "dataArray@iot.count": 1,
-            "dataArray": [["2023-05-22T07:47:05.404859Z", 453.0]],
+        results = {
+            d["name"]: [o["result"] for o in d["Observations"]] for d in thing["Datastreams"]
         }
-    ]
-    for path, query in [
-        ("Things", {"$resultFormat": "dataArray"}),
-        ("Observations", {"$resultFormat": "dataArray", "$expand": "Datastream"}),
-        ("Observations", {"$resultFormat": "CSV"}),
-        ("Datastreams", {"$expand": "Observations($resultFormat=dataArray)"}),
-    ]:
-        refused = get(client, path, **query)
-        assert refused.status_code == 400, (path, query)
-        assert "resultFormat" in refused.json()["message"]
+        assert results[streams["co2"].name] == [453.0]
+        assert results[streams["luminosity"].name] == []
+        cases = {
+            "result gt 100": [453.0],
+            "result ge 28 and result lt 100": [28.0, 54.5],
+            "not (result lt 100)": [100.0, 453.0],
+            "result mul 2 eq 109": [54.5],
+            "Datastream/ObservedProperty/name eq 'co2'": [453.0],
+            "Datastream/unitOfMeasurement/symbol eq '°C'": [28.0],
+            "year(phenomenonTime) eq 2023 and hour(phenomenonTime) eq 7": [
+                28.0,
+                54.5,
+                100.0,
+                453.0,
+            ],
+            "phenomenonTime lt 2023-05-22T07:00:00Z": [],
+            "startswith(Datastream/name, 'Luftmessstation Markt: t')": [28.0],
+            "st_within(Datastream/Thing/Locations/location, "
+            "geography'POLYGON((11 52, 12 52, 12 53, 11 53, 11 52))')": [28.0, 54.5, 100.0, 453.0],
+        }
+        for condition, expected in cases.items():
+            found = get(
+                client,
+                "Observations",
+                **{"$filter": condition, "$orderby": "result", "$select": "result"},
+            )
+            assert found.status_code == 200, (condition, found.content)
+            assert [o["result"] for o in found.json()["value"]] == expected, condition
+
+    @pytest.mark.parametrize(
+        ("path", "query", "status", "message"),
+        [
+            ("Things", {"$filter": "name eq"}, 400, "ends too early"),
+            ("Things", {"$filter": "nosuch eq 1"}, 400, "no property or link 'nosuch'"),
+            ("Things", {"$filter": "frobnicate(name) eq 1"}, 400, "unknown function"),
+            ("Things", {"$filter": "name eq 'x' ; DROP TABLE"}, 400, "cannot read"),
+            ("Things", {"$top": "10001"}, 400, "at most 10000"),
+            ("Things", {"$skip": "-1"}, 400, "whole number"),
+            ("Things", {"$orderby": "name sideways"}, 400, "$orderby"),
+            ("Things", {"$expand": "Nothing"}, 400, "no link 'Nothing'"),
+            ("Things", {"$foo": "1"}, 400, "unknown query option"),
+            ("Things(99999)", {}, 404, "no Thing 99999"),
+            ("Gadgets", {}, 404, "no entity set"),
+        ],
+    )
+    def test_bad_requests_get_a_reason(self, client, data, path, query, status, message):
+        answer = get(client, path, **query)
+        assert answer.status_code == status
+        assert message in answer.json()["message"]
+
+    @pytest.mark.parametrize("select", [None, "id,result,phenomenonTime", "selfLink,resultTime"])
+    def test_observation_pages_render_as_every_other_entity(self, client, data, select):
+        """Observations without $expand take a path of their own (tuples, times as text): it gives
+        what the generic renderer gives (used here through $expand)."""
+        _more_observations(data["haldensleben"].streams["temperature"])
+        query = {"$orderby": "phenomenonTime,id"} | ({"$select": select} if select else {})
+        fast = get(client, "Observations", **query).json()["value"]
+        generic = get(client, "Observations", **query, **{"$expand": "Datastream($select=id)"})
+        generic = [
+            {k: v for k, v in o.items() if k != "Datastream"} for o in generic.json()["value"]
+        ]
+        assert fast == generic
+        assert len(fast) == 4 + 3
+        if select is None:
+            assert [o["phenomenonTime"] for o in fast[4:]] == [
+                "2023-05-22T08:00:00Z",
+                "2023-05-22T08:00:00.400000Z",
+                "2023-05-22T08:00:07Z",
+            ]
+            assert fast[4]["resultTime"] == "2023-05-22T08:00:01.500000Z"
+            assert fast[6]["result"] == {"x": [1, "ü"]}
+            assert fast[0]["phenomenonTime"] == "2023-05-22T07:47:05.404859Z"
+
+    def test_times_outside_utc_still_render_in_utc(self):
+        """The text shortcut of TimeTextLoader needs a UTC session; any other goes by datetime."""
+        with connection.cursor() as cursor:
+            cursor.cursor.adapters.register_loader("timestamptz", TimeTextLoader)
+            cursor.execute("SET LOCAL TIME ZONE 'Europe/Berlin'")
+            cursor.execute(
+                "SELECT timestamptz '2023-05-22 07:47:05.4+00', timestamptz '2023-12-31Z'"
+            )
+            assert cursor.fetchone() == ("2023-05-22T07:47:05.400000Z", "2023-12-31T00:00:00Z")
 
 
-def test_an_answer_too_large_is_refused_with_what_to_ask_instead(client, data, monkeypatch):
-    """Like FROST-Server's maxDataSize, made small here: each query costs QUERY_COST and each
-    entity 1, and nested $expand runs one query per entity."""
-    from hub.sensors.sta import read as views
+class TestCreateUpdateDelete:
+    """Conformance class A.3 Create-Update-Delete: POST of entities with their links, deep
+    insert, and malformed bodies."""
 
-    expanded = {"$expand": "Datastreams($expand=Observations)"}
-    whole = get(client, "Things", **expanded)
-    assert whole.status_code == 200
-    datastreams = sum(len(t["Datastreams"]) for t in whole.json()["value"])
-    assert datastreams >= 2
-    monkeypatch.setattr(views, "MAX_COST", views.QUERY_COST * (1 + datastreams))
-    answer = get(client, "Things", **expanded)
-    assert answer.status_code == 400
-    assert "answer would be too large" in answer.json()["message"]
-    assert "$top" in answer.json()["message"]
-    assert get(client, "Things").status_code == 200  # without $expand it fits
+    def test_creating_things_datastreams_and_observations(self, client, data, tokens):
+        url = "/t/haldensleben/sta/v1.1/"
+        assert _post(client, url + "Things", THING).status_code == 401
+        assert _post(client, url + "Things", THING, tokens["barleben"]).status_code == 403
+        assert _post(client, f"{STA}/Things", THING, tokens["haldensleben"]).status_code == 400
+        made = _post(client, url + "Things", THING, tokens["haldensleben"])
+        assert made.status_code == 201, made.content
+        thing_id = made.json()["@iot.id"]
+        assert made["Location"].endswith(f"/t/haldensleben/sta/v1.1/Things({thing_id})")
+        [stream] = get(client, f"Things({thing_id})/Datastreams").json()["value"]
+        [history] = get(
+            client, f"Things({thing_id})/HistoricalLocations", **{"$expand": "Locations"}
+        ).json()["value"]
+        assert [place["name"] for place in history["Locations"]] == ["Brücke"]
+        observation = {"phenomenonTime": "2026-11-26T10:00:00Z", "result": 142}
+        created = _post(
+            client,
+            f"{url}Datastreams({stream['@iot.id']})/Observations",
+            observation,
+            tokens["haldensleben"],
+        )
+        assert created.status_code == 201, created.content
+        assert created.json()["result"] == 142.0
+        latest = client.get("/api/v1/t/haldensleben/sensoren/aktuell.json").json()["datastreams"]
+        assert {d["datastream"]: d["result"] for d in latest}[stream["@iot.id"]] == 142.0
+        bad = [
+            ({"phenomenonTime": "2026-11-26T10:00:00Z", "result": "hoch"}, "expected a number"),
+            ({"result": 1}, "phenomenonTime"),
+            ({"phenomenonTime": "2026-11-26T10:00:00Z"}, "result is missing"),
+        ]
+        for body, message in bad:
+            refused = _post(
+                client,
+                f"{url}Datastreams({stream['@iot.id']})/Observations",
+                body,
+                tokens["haldensleben"],
+            )
+            assert refused.status_code == 400
+            assert message in refused.json()["message"]
+        other = data["barleben"].streams["co2"].pk
+        assert (
+            _post(
+                client,
+                f"{STA}/Datastreams({other})/Observations",
+                observation,
+                tokens["haldensleben"],
+            ).status_code
+            == 403
+        )
+        assert _post(client, url + "Things", "{kaputt", tokens["haldensleben"]).status_code == 400
+        assert (
+            _post(client, url + "Things", {"name": ""}, tokens["haldensleben"]).status_code == 400
+        )
+        with system_context():
+            assert Thing.objects.filter(name="").count() == 0
+
+
+class TestDataArray:
+    """Conformance class A.6 Data Array Extension: Observations as dataArray."""
+
+    def test_observations_as_data_array(self, client, data):
+        streams = data["haldensleben"].streams
+        _more_observations(streams["temperature"])
+        answer = get(
+            client,
+            "Observations",
+            **{"$resultFormat": "dataArray", "$orderby": "phenomenonTime,id", "$top": "5"},
+        ).json()
+        groups = {g["Datastream@iot.navigationLink"]: g for g in answer["value"]}
+        temperature = groups[f"http://testserver{STA}/Datastreams({streams['temperature'].pk})"]
+        assert temperature["components"] == ["id", "phenomenonTime", "result", "resultTime"]
+        assert [row[1:] for row in temperature["dataArray"]] == [
+            ["2023-05-22T07:47:05.404859Z", 28.0, None],
+            ["2023-05-22T08:00:00Z", 1.0, "2023-05-22T08:00:01.500000Z"],
+        ]
+        assert temperature["dataArray@iot.count"] == 2
+        assert sum(g["dataArray@iot.count"] for g in answer["value"]) == 5
+        assert "%24resultFormat=dataArray" in answer["@iot.nextLink"]
+        assert "%24skip=5" in answer["@iot.nextLink"]
+        one = get(
+            client,
+            f"Datastreams({streams['co2'].pk})/Observations",
+            **{"$resultFormat": "dataArray", "$select": "result,phenomenonTime"},
+        ).json()["value"]
+        assert one == [
+            {
+                "Datastream@iot.navigationLink": f"http://testserver{STA}/Datastreams({streams['co2'].pk})",
+                "components": ["phenomenonTime", "result"],
+                "dataArray@iot.count": 1,
+                "dataArray": [["2023-05-22T07:47:05.404859Z", 453.0]],
+            }
+        ]
+        for path, query in [
+            ("Things", {"$resultFormat": "dataArray"}),
+            ("Observations", {"$resultFormat": "dataArray", "$expand": "Datastream"}),
+            ("Observations", {"$resultFormat": "CSV"}),
+            ("Datastreams", {"$expand": "Observations($resultFormat=dataArray)"}),
+        ]:
+            refused = get(client, path, **query)
+            assert refused.status_code == 400, (path, query)
+            assert "resultFormat" in refused.json()["message"]
+
+
+class TestTenantAccess:
+    """Beyond the standard: the hub's tenants and limits (private Things, visibility through
+    links, answer size)."""
+
+    def test_private_things_are_for_their_tenant_only(self, client, data, tokens):
+        theirs = data["barleben"].thing.pk
+        assert get(client, f"Things({theirs})").status_code == 404
+        assert get(client, f"Things({theirs})", tokens["haldensleben"]).status_code == 404
+        assert get(client, f"Things({theirs})", tokens["barleben"]).status_code == 200
+        hidden = data["barleben"].streams["co2"].pk
+        assert get(client, f"Datastreams({hidden})/Observations").status_code == 404
+        mine = get(client, "Things", tokens["barleben"], **{"$select": "name"}).json()["value"]
+        assert sorted(t["name"] for t in mine) == [
+            "Luftmessstation Markt",
+            "Luftmessstation Rathaus",
+        ]
+        # The tenant's own root shows only that tenant.
+        there = client.get("/t/haldensleben/sta/v1.1/Things", headers={}).json()["value"]
+        assert [t["name"] for t in there] == ["Luftmessstation Markt"]
+
+    def test_observations_of_a_datastream_keep_its_visibility(self, client, data, tokens):
+        """Observations reached through a Datastream are selected by its id alone, once the
+        Datastream itself was found readable: its privacy and its tenant still hold."""
+        hidden = data["barleben"].streams["co2"]
+        when = dt.datetime(2023, 5, 22, 9, 0, tzinfo=dt.UTC)
+        with system_context(), connection.cursor() as cursor:
+            ingest.write(
+                cursor.cursor, [ingest.Row(hidden.tenant_id, hidden.pk, when, 612.0, None, "x")]
+            )
+        url = f"Datastreams({hidden.pk})/Observations"
+        assert get(client, url).status_code == 404
+        assert get(client, url, tokens["haldensleben"]).status_code == 404
+        assert [o["result"] for o in get(client, url, tokens["barleben"]).json()["value"]] == [
+            612.0
+        ]
+        path = f"Things({data['barleben'].thing.pk})/Datastreams({hidden.pk})/Observations"
+        assert get(client, path, tokens["haldensleben"]).status_code == 404
+        mine = data["haldensleben"].streams["co2"]
+        assert [
+            o["result"] for o in get(client, f"Datastreams({mine.pk})/Observations").json()["value"]
+        ] == [453.0]
+        # Another tenant's root does not reach them either.
+        there = client.get(f"/t/barleben/sta/v1.1/Datastreams({mine.pk})/Observations")
+        assert there.status_code == 404
+        expanded = get(
+            client,
+            "Datastreams",
+            tokens["haldensleben"],
+            **{"$expand": "Observations($select=result)"},
+        ).json()["value"]
+        assert {d["@iot.id"] for d in expanded} == {
+            s.pk for s in data["haldensleben"].streams.values()
+        }
+        assert sum(len(d["Observations"]) for d in expanded) == 4
+
+    def test_an_answer_too_large_is_refused_with_what_to_ask_instead(
+        self, client, data, monkeypatch
+    ):
+        """Like FROST-Server's maxDataSize, made small here: each query costs QUERY_COST and each
+        entity 1, and nested $expand runs one query per entity."""
+        from hub.sensors.sta import read as views
+
+        expanded = {"$expand": "Datastreams($expand=Observations)"}
+        whole = get(client, "Things", **expanded)
+        assert whole.status_code == 200
+        datastreams = sum(len(t["Datastreams"]) for t in whole.json()["value"])
+        assert datastreams >= 2
+        monkeypatch.setattr(views, "MAX_COST", views.QUERY_COST * (1 + datastreams))
+        answer = get(client, "Things", **expanded)
+        assert answer.status_code == 400
+        assert "answer would be too large" in answer.json()["message"]
+        assert "$top" in answer.json()["message"]
+        assert get(client, "Things").status_code == 200  # without $expand it fits
