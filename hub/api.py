@@ -10,11 +10,25 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
-from hub.core import errors
+from hub.core import errors, guard
 from hub.core.registry import registry
 
+
+class GuardedParser(Parser):
+    """Ninja's parser behind the hub's input guard (depth, size, UTF-8, NUL)."""
+
+    def parse_body(self, request):
+        return guard.load_json(request.body)
+
+    def parse_querydict(self, data, list_fields, request):
+        guard.refuse_nul(data, "the request")
+        return super().parse_querydict(data, list_fields, request)
+
+
 api = NinjaAPI(
+    parser=GuardedParser(),
     title="Regional Data Hub API",
     version="1",
     description=(

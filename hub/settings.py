@@ -2,7 +2,9 @@
 """Django settings. Every value comes from hub.config.configure(); nothing is read here directly."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from hub.config import ROOT, configure
@@ -25,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "mozilla_django_oidc",
+    "csp",
     "leaflet",
     # The hub's own apps are found, not listed: each folder of hub/ with an apps.py.
     *discover_apps(),
@@ -40,6 +43,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hub.core.errors.ErrorMiddleware",
+    "hub.core.guard.InputGuard",
+    "csp.middleware.CSPMiddleware",
+    "hub.core.guard.PermissionsPolicy",
     "hub.accounts.middleware.KeycloakSessionRefresh",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hub.tenancy.middleware.TenantMiddleware",
@@ -129,6 +135,41 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if CONFIG["HUB_PUBLIC_URL"].startswith("https://"):  # behind TLS: browsers keep to it
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Content-Security-Policy (django-csp): the hub's pages run only their own scripts and styles
+# (no inline script, no inline style element, no eval); images also from the base map and the
+# OGC server, whose tiles every map draws. A page's own data travels in json_script blocks.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [
+            SELF,
+            "data:",
+            *filter(None, {_origin(CONFIG["HUB_BASEMAP_URL"]), _origin(CONFIG["HUB_OGC_URL"])}),
+        ],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF, _origin(CONFIG["HUB_KEYCLOAK_URL"]) or SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (hub.core.guard.PermissionsPolicy): no page needs a camera, microphone or
+# payment; the report form may ask for the device's position ("Meinen Standort verwenden").
+HUB_PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
 
 CELERY_BROKER_URL = CONFIG["HUB_REDIS_URL"]
 CELERY_RESULT_BACKEND = CONFIG["HUB_REDIS_URL"]

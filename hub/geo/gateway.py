@@ -28,6 +28,14 @@ log = logging.getLogger("hub.geo.gateway")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
 MAX_BODY = 64 * 1024  # WFS POST requests; MapServer reads GET parameters from the URL
 CGI_TIMEOUT = 60
+# Every answer is data (images, XML, JSON, MapServer's plain HTML): never framed, never sniffed
+# into another type, no plug-ins; tiles stay embeddable in any map (CORS, img).
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Content-Security-Policy", "frame-ancestors 'none'; object-src 'none'; base-uri 'none'"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+)
 
 
 @dataclass(frozen=True)
@@ -131,9 +139,14 @@ class Gateway(BaseHTTPRequestHandler):
         for name, value in headers:
             self.send_header(name, value)
         self.send_header("Access-Control-Allow-Origin", "*")
+        self._security_headers()
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
+
+    def _security_headers(self) -> None:
+        for name, value in SECURITY_HEADERS:
+            self.send_header(name, value)
 
     def _index(self) -> None:
         base = self.server.config.public_url.rstrip("/")
@@ -144,6 +157,7 @@ class Gateway(BaseHTTPRequestHandler):
         body = (text + "\n").encode()
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self._security_headers()
         self.send_header("Content-Length", str(len(body)))
         if self.close_connection:
             self.send_header("Connection", "close")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
 from functools import cache
 
@@ -26,7 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from connectors import base as connectors
 from connectors.base import PayloadInvalid
-from hub.core import access
+from hub.core import access, guard
 from hub.core.errors import (
     Invalid,
     MethodNotAllowed,
@@ -111,10 +110,10 @@ def uplink(request, slug: str, network: str):
         raise TooLarge(f"payload of {length} bytes; at most {ingest.MAX_PAYLOAD}")
     body = request.body
     try:
-        doc = json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        _keep(request, tenant, f"not JSON: {exc}", body)
-        raise Invalid(f"the body is not JSON: {exc}") from None
+        doc = guard.load_json(body, what="the payload")
+    except Invalid as exc:
+        _keep(request, tenant, exc.message, body)
+        raise
     try:
         rows = _resolver.rows(known[network].read(doc), tenant_id=tenant.pk)
     except PayloadInvalid as exc:

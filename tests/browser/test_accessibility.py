@@ -118,6 +118,11 @@ def sample(browser, moderator, run_tag) -> Iterator[Sample]:
 @pytest.mark.parametrize("screen", SCREENS)
 def test_no_serious_accessibility_problems(open_page, sample, screen: Screen, language):
     page = open_page(language, signed_in=sample.moderator_state if screen.moderator else None)
+    refused: list[str] = []  # what the page's Content-Security-Policy blocked (a broken page)
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     url = HUB + screen.path.format(**sample.values)
     response = page.goto(url)
     ready(page)
@@ -134,3 +139,4 @@ def test_no_serious_accessibility_problems(open_page, sample, screen: Screen, la
     ]
     others = sorted(f"{v['id']} ({v['impact']})" for v in violations if v["impact"] not in BLOCKING)
     assert not blocking, "\n".join([*blocking, f"less severe: {others}"])
+    assert not refused, f"the page broke its own Content-Security-Policy: {refused}"

@@ -19,11 +19,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from hub.accounts import ratelimit
 from hub.accounts.models import ApiClient
-from hub.core import access
+from hub.core import access, guard
 from hub.core.access import HOLDER, Access, public
 from hub.core.errors import Forbidden, Invalid, NotFound, TooLarge
 from hub.geo.addresses import resolve as resolve_address
@@ -210,6 +209,7 @@ def _create(request, fmt):
         raise TooLarge(f"the request is larger than {largest // 2**20} MiB")
     bucket, limit = _client(request)
     ratelimit.check(bucket, limit)
+    guard.refuse_nul(request.POST)
     lat, lon = _float(request, "lat"), _float(request, "long")
     if (lat is None) != (lon is None):
         raise Invalid("lat and long go together: give both or neither")
@@ -270,12 +270,7 @@ def _dates(request) -> tuple[dt.datetime, dt.datetime]:
     for name in ("start_date", "end_date"):
         raw = request.GET.get(name, "").strip()
         if raw:
-            value = parse_datetime(raw.replace(" ", "+"))
-            if value is None:
-                raise Invalid(f"{name} must be a W3C date-time, e.g. 2026-11-01T00:00:00Z")
-            if timezone.is_naive(value):
-                value = timezone.make_aware(value)
-            parsed[name] = value
+            parsed[name] = guard.parse_datetime(raw, name)
     window = dt.timedelta(days=MAX_DAYS)
     if "end_date" in parsed:
         end = parsed["end_date"]
