@@ -164,6 +164,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HUB_API_RATE_LIMIT", int, "600", "API requests per minute of a client or person"),
     Setting("HUB_API_CLIENTS_PER_PERSON", int, "5", "active API clients one person may hold"),
     Setting("HUB_DEMO_PASSWORD", str, "", "password of the local demo users; empty: none"),
+    Setting(
+        "HUB_DEMO_DEPARTMENT_EMAIL",
+        str,
+        "",
+        "local stack only: the address `hub participation seed` gives categories that have "
+        "none, with {slug} for the tenant (so that demo reports notify the SMTP sink); "
+        "empty in production, where each tenant's staff set their own",
+    ),
 )
 
 

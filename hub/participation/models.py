@@ -164,6 +164,13 @@ class ReportEvent(TenantOwned):
         verbose_name = _("Ereignis einer Meldung")
         verbose_name_plural = _("Ereignisse einer Meldung")
 
+    @property
+    def to_status_label(self) -> str:
+        """The status reached, as people read it ("geprüft", not "reviewed")."""
+        if self.to_status in Status.values:
+            return str(Status(self.to_status).label)
+        return self.to_status
+
 
 def photo_path(instance: ReportPhoto, filename: str) -> str:
     return f"reports/{instance.tenant_id}/{uuid.uuid4().hex}.jpg"

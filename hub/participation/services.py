@@ -95,6 +95,18 @@ def ensure_default_categories(tenant: Tenant) -> int:
     return created
 
 
+def address_categories(tenant: Tenant, template: str) -> int:
+    """Give the tenant's categories that have no department address `template` ({slug} → the
+    tenant's slug), unless the tenant names a contact address of its own; how many got it.
+    The local stack's demo seed uses it, so that a demo report notifies someone."""
+    if not template or (tenant.contact or {}).get("email"):
+        return 0
+    with tenant_context([tenant.pk]):
+        return Category.objects.filter(tenant=tenant, department_email="").update(
+            department_email=template.format(slug=tenant.slug)
+        )
+
+
 def point(lat: float, lon: float) -> Point:
     if not (-90 <= lat <= 90):
         raise Invalid(f"latitude {lat} is outside -90 … 90", field="lat")
@@ -136,9 +148,11 @@ def category_of(tenant: Tenant, code: str) -> Category:
         raise Invalid("missing; see services for the list of codes", field="service_code")
     with tenant_context([tenant.pk]):
         category = Category.objects.filter(tenant=tenant, code=code, is_active=True).first()
-    if category is None:
-        raise Invalid(
-            f"{tenant.display_name} has no service {code!r}; see services", field="service_code"
+    if category is None:  # GeoReport v2: 404 for a service_code not found
+        raise NotFound(
+            f"{tenant.display_name} has no service {code!r}; see services",
+            field="service_code",
+            code="service_not_found",
         )
     return category
 

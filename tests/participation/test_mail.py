@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 import time
 import uuid
 from pathlib import Path
@@ -106,3 +107,35 @@ def test_no_address_no_mail_and_a_dead_server_does_not_undo_the_report(
     assert attempt.state == "FAILURE"
     with system_context():
         assert Report.objects.get(pk=report.pk).status == Status.REVIEWED
+
+
+def test_the_demo_seed_gives_every_report_a_department_to_tell(
+    client, categories, address, smtp, settings, django_capture_on_commit_callbacks
+):
+    """`make up` seeds with HUB_DEMO_DEPARTMENT_EMAIL, so that a demo report reaches the SMTP
+    sink; a category with an address of its own keeps it; production leaves it empty."""
+    from django.core.management import call_command
+
+    from hub.participation.models import Category
+
+    haldensleben = categories["haldensleben"]
+    with tenant_context([haldensleben.pk]):
+        Category.objects.filter(tenant=haldensleben, code="gruen").update(
+            department_email="ordnungsamt@haldensleben.de"
+        )
+    run = uuid.uuid4().hex[:6]
+    settings.CONFIG = {
+        **settings.CONFIG,
+        "HUB_DEMO_DEPARTMENT_EMAIL": f"demo-{run}+{{slug}}@hub.localhost",
+    }
+    call_command("participation", "seed", stdout=io.StringIO())
+    with tenant_context([haldensleben.pk]):
+        emails = dict(
+            Category.objects.filter(tenant=haldensleben).values_list("code", "department_email")
+        )
+    assert emails["gruen"] == "ordnungsamt@haldensleben.de"
+    assert emails["muell"] == f"demo-{run}+haldensleben@hub.localhost"
+    with django_capture_on_commit_callbacks(execute=True):
+        post_report(client, address, description="Bauschutt im Graben")
+    [incoming] = mails_to(smtp, f"demo-{run}+haldensleben@hub.localhost")
+    assert "Bauschutt im Graben" in incoming.get_content()

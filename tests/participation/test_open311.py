@@ -63,6 +63,10 @@ def test_services_of_a_jurisdiction(client, categories):
         f"{BASE}/services/strassenbeleuchtung.json?jurisdiction_id=haldensleben"
     ).json()
     assert definition["attributes"][0]["code"] == "asset_id"
+    for fmt in ("json", "xml"):  # GeoReport v2: 404 for a service_code not found
+        ufo = client.get(f"{BASE}/services/ufo.{fmt}?jurisdiction_id=haldensleben")
+        assert ufo.status_code == 404
+        assert "no service 'ufo'" in ufo.content.decode()
     missing = client.get(f"{BASE}/services.json")
     assert missing.status_code == 400
     assert "jurisdiction_id" in missing.json()[0]["description"]
@@ -100,7 +104,7 @@ def test_a_point_outside_the_region_is_refused_and_nothing_stored(client, catego
     ("fields", "status", "words"),
     [
         ({"service_code": ""}, 400, "service_code"),
-        ({"service_code": "ufo"}, 400, "no service 'ufo'"),
+        ({"service_code": "ufo"}, 404, "no service 'ufo'"),
         ({"lat": "52.29", "long": ""}, 400, "lat and long go together"),
         ({"lat": "95", "long": "11.4"}, 400, "outside -90"),
         ({"lat": "abc", "long": "11.4"}, 400, "decimal number"),

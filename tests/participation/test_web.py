@@ -116,6 +116,12 @@ def test_only_reviewed_reports_are_listed_and_html_is_escaped(client, categories
     assert f"#{report.pk}" in listing
     detail = client.get(f"/t/haldensleben/meldungen/{report.pk}/").content.decode()
     assert "in Bearbeitung" in detail
+    # The public history names each step as people read it, never the internal code.
+    history = detail[detail.index("<ol>") : detail.index("</ol>")]
+    assert "geprüft" in history
+    assert "in Bearbeitung" in history
+    assert "reviewed" not in history
+    assert "in_progress" not in history
     assert "Wir kümmern uns." in detail
     assert "&lt;script&gt;" in detail
     assert "<script>alert" not in detail

@@ -22,7 +22,11 @@ class Command(BaseCommand):
             for tenant in services.participating_tenants().order_by("slug"):
                 created = services.ensure_default_categories(tenant)
                 total += created
-                self.stdout.write(f"  {tenant.slug:<28} {created} new categories")
+                addressed = services.address_categories(
+                    tenant, settings.CONFIG["HUB_DEMO_DEPARTMENT_EMAIL"]
+                )
+                note = f", {addressed} given the demo address" if addressed else ""
+                self.stdout.write(f"  {tenant.slug:<28} {created} new categories{note}")
             self.stdout.write(self.style.SUCCESS(f"Categories: {total} created."))
         else:
             count = services.anonymise_closed(settings.HUB_REPORT_ANONYMISE_DAYS)
