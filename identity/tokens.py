@@ -174,7 +174,10 @@ class TokenVerifier:
                 raise TokenInvalid(f"the token lacks the {name!r} claim")
         now, leeway = time.time(), self.config.leeway_seconds
         for name in ("exp", "iat", "nbf"):
-            if name in claims and not isinstance(claims[name], int | float):
+            value = claims.get(name, 0)
+            # A NumericDate is a JSON number (RFC 7519 §2); true and false are not (Python
+            # counts bool as int: found by the differential test against PyJWT).
+            if not isinstance(value, int | float) or isinstance(value, bool):
                 raise TokenInvalid(f"the token's {name!r} claim is not a number")
         if claims["exp"] + leeway < now:
             raise TokenInvalid("the token has expired")
