@@ -118,7 +118,7 @@ def station(
     with transaction.atomic(), tenant_context([tenant.pk]):
         thing = ThingFactory(tenant=tenant, name=name, public=public, properties=properties or {})
         lat, lon = at or (tenant.boundary.point_on_surface.y, tenant.boundary.point_on_surface.x)
-        thing.locations.add(
+        thing.place(
             Location.objects.create(tenant=tenant, name=name, location=Point(lon, lat, srid=4326))
         )
         made_sensor = SensorFactory(tenant=tenant, name=sensor)

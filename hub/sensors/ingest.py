@@ -39,6 +39,7 @@ class Row:
     result: float | None
     result_json: str | None
     source_id: str
+    feature_id: int | None = None  # named by the writer; else generated (write())
 
 
 @dataclass(frozen=True)
@@ -197,18 +198,23 @@ def _ensure_partitions(cursor, rows: list[Row]) -> None:
 
 
 def write(cursor, rows: list[Row]) -> int:
-    """Store a batch (the caller commits); returns how many observations were new."""
+    """Store a batch (the caller commits); returns how many observations were new.
+
+    An observation that names no FeatureOfInterest gets the one generated from its Thing's
+    Location (the newest, if it has several), as FROST-Server does; `_generate_features` makes
+    the missing ones first, once per location.
+    """
     if not rows:
         return 0
     _ensure_partitions(cursor, rows)
     cursor.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS ingest_batch (tenant_id bigint, datastream_id bigint,"
+        "CREATE TEMP TABLE IF NOT EXISTS ingest_rows (tenant_id bigint, datastream_id bigint,"
         " phenomenon_time timestamptz, result double precision, result_json jsonb,"
-        " source_id text) ON COMMIT DELETE ROWS"
+        " source_id text, feature_id bigint) ON COMMIT DELETE ROWS"
     )
     with cursor.copy(
-        "COPY ingest_batch (tenant_id, datastream_id, phenomenon_time, result, result_json,"
-        " source_id) FROM STDIN"
+        "COPY ingest_rows (tenant_id, datastream_id, phenomenon_time, result, result_json,"
+        " source_id, feature_id) FROM STDIN"
     ) as copy:
         for r in rows:
             copy.write_row(
@@ -219,13 +225,23 @@ def write(cursor, rows: list[Row]) -> int:
                     r.result,
                     r.result_json,
                     r.source_id,
+                    r.feature_id,
                 )
             )
+    _generate_features(cursor)
     cursor.execute(
-        "INSERT INTO sensors_observation (tenant_id, datastream_id, phenomenon_time, result,"
-        " result_json, source_id)"
-        " SELECT DISTINCT ON (datastream_id, phenomenon_time, source_id) tenant_id, datastream_id,"
-        " phenomenon_time, result, result_json, source_id FROM ingest_batch"
+        "WITH streams AS (SELECT DISTINCT datastream_id FROM ingest_rows WHERE feature_id IS NULL),"
+        " generated AS (SELECT DISTINCT ON (d.id) d.id AS datastream_id,"
+        " l.generated_feature_id AS feature_id FROM streams s"
+        " JOIN sensors_datastream d ON d.id = s.datastream_id"
+        " JOIN sensors_thing_locations tl ON tl.thing_id = d.thing_id"
+        " JOIN sensors_location l ON l.id = tl.location_id ORDER BY d.id, l.id DESC)"
+        " INSERT INTO sensors_observation (tenant_id, datastream_id, phenomenon_time, result,"
+        " result_json, source_id, feature_id)"
+        " SELECT DISTINCT ON (b.datastream_id, b.phenomenon_time, b.source_id) b.tenant_id,"
+        " b.datastream_id, b.phenomenon_time, b.result, b.result_json, b.source_id,"
+        " COALESCE(b.feature_id, g.feature_id) FROM ingest_rows b"
+        " LEFT JOIN generated g ON g.datastream_id = b.datastream_id"
         " ON CONFLICT (datastream_id, phenomenon_time, source_id) DO NOTHING"
     )
     inserted = cursor.rowcount
@@ -234,12 +250,37 @@ def write(cursor, rows: list[Row]) -> int:
         "INSERT INTO sensors_latest AS l (datastream_id, tenant_id, phenomenon_time, result,"
         " result_json)"
         " SELECT DISTINCT ON (datastream_id) datastream_id, tenant_id, phenomenon_time, result,"
-        " result_json FROM ingest_batch ORDER BY datastream_id, phenomenon_time DESC"
+        " result_json FROM ingest_rows ORDER BY datastream_id, phenomenon_time DESC"
         " ON CONFLICT (datastream_id) DO UPDATE SET phenomenon_time = EXCLUDED.phenomenon_time,"
         " result = EXCLUDED.result, result_json = EXCLUDED.result_json, updated_at = now()"
         " WHERE l.phenomenon_time <= EXCLUDED.phenomenon_time"
     )
     return inserted
+
+
+def _generate_features(cursor) -> None:
+    """A FeatureOfInterest for each Location of the batch's Things that has none yet (its name,
+    description and geometry). The locations are locked, so that two writers make one."""
+    cursor.execute(
+        "SELECT l.id FROM sensors_location l WHERE l.generated_feature_id IS NULL AND l.id IN"
+        " (SELECT tl.location_id FROM sensors_thing_locations tl"
+        " JOIN sensors_datastream d ON d.thing_id = tl.thing_id"
+        " WHERE d.id IN (SELECT datastream_id FROM ingest_rows WHERE feature_id IS NULL))"
+        " ORDER BY l.id FOR UPDATE OF l"
+    )
+    missing = [row[0] for row in cursor.fetchall()]
+    if not missing:
+        return
+    cursor.execute(
+        "WITH made AS (INSERT INTO sensors_featureofinterest (tenant_id, name, description,"
+        " encoding_type, feature, properties)"
+        " SELECT tenant_id, name, description, encoding_type, location,"
+        " jsonb_build_object('generatedFrom', 'Locations(' || id || ')')"
+        " FROM sensors_location WHERE id = ANY(%s) RETURNING id, properties)"
+        " UPDATE sensors_location l SET generated_feature_id = made.id FROM made"
+        " WHERE made.properties->>'generatedFrom' = 'Locations(' || l.id || ')'",
+        [missing],
+    )
 
 
 def dead_letter(

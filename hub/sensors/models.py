@@ -7,8 +7,11 @@ created in SQL (migrations 0002): observations are partitioned by month of pheno
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.gis.db import models as gis
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hub.tenancy.models import TenantOwned
@@ -32,6 +35,15 @@ class Thing(TenantOwned):
     def __str__(self) -> str:
         return self.name
 
+    def place(self, *locations: Location, when: dt.datetime | None = None) -> None:
+        """Give the Thing its Location(s): the standard records each move as a
+        HistoricalLocation (SensorThings 1.1, 8.2.3)."""
+        self.locations.add(*locations)
+        history = HistoricalLocation.objects.create(
+            tenant_id=self.tenant_id, thing=self, time=when or timezone.now()
+        )
+        history.locations.add(*locations)
+
 
 class Location(TenantOwned):
     name = models.CharField(_("Name"), max_length=200)
@@ -39,6 +51,16 @@ class Location(TenantOwned):
     encoding_type = models.CharField(max_length=100, default=GEOJSON)
     location = gis.GeometryField(_("Lage"), srid=4326)
     properties = models.JSONField(default=dict, blank=True)
+    # The FeatureOfInterest made from this location for observations that name none (as
+    # FROST-Server does); made once, at the first such observation (hub.sensors.ingest).
+    generated_feature = models.ForeignKey(
+        "FeatureOfInterest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="generated_from",
+    )
 
     class Meta:
         verbose_name = _("Standort")
@@ -180,7 +202,15 @@ class Observation(TenantOwned):
     result_time = models.DateTimeField(null=True)
     result = models.FloatField(null=True)
     result_json = models.JSONField(null=True)
-    feature_id = models.BigIntegerField(null=True)
+    # No foreign key in the database (the table is partitioned and written by COPY); every
+    # observation has one: named in the POST, or generated from its Thing's Location.
+    feature = models.ForeignKey(
+        FeatureOfInterest,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="observations",
+    )
     source_id = models.TextField(default="")
 
     class Meta:

@@ -129,6 +129,62 @@ class TestSensingCore:
             names += [d["name"] for d in page["value"]]
         assert sorted(names) == sorted(s.name for s in data["haldensleben"].streams.values())
         assert get(client, f"Things({thing.pk})/name/$value").content.decode() == thing.name
+        stream = data["haldensleben"].streams["co2"]
+        unit = get(client, f"Datastreams({stream.pk})/unitOfMeasurement/$value")
+        assert json.loads(unit.content) == stream.unit_of_measurement  # JSON, not a repr
+
+    def test_every_observation_has_a_feature_of_interest(self, client, data, tokens):
+        """The standard makes the link mandatory; one that names none gets a feature generated
+        from its Thing's Location, once per location (FROST-Server's behaviour)."""
+        station = data["haldensleben"]
+        observations = get(client, "Observations", **{"$expand": "FeatureOfInterest"}).json()
+        features = {o["FeatureOfInterest"]["@iot.id"] for o in observations["value"]}
+        assert len(observations["value"]) == 4
+        assert len(features) == 1  # four observations of one station, one location
+        [feature_id] = features
+        feature = get(client, f"FeaturesOfInterest({feature_id})").json()
+        with system_context():
+            [place] = station.thing.locations.all()
+        assert feature["name"] == place.name
+        assert feature["feature"] == json.loads(place.location.geojson)
+        assert feature["encodingType"] == "application/geo+json"
+        assert feature["Observations@iot.navigationLink"].endswith(
+            f"FeaturesOfInterest({feature_id})/Observations"
+        )
+        of_feature = get(client, f"FeaturesOfInterest({feature_id})/Observations").json()
+        assert len(of_feature["value"]) == 4
+        one = observations["value"][0]
+        assert one["FeatureOfInterest@iot.navigationLink"].endswith("/FeatureOfInterest")
+        linked = get(client, f"Observations({one['@iot.id']})/FeatureOfInterest").json()
+        assert linked["@iot.id"] == feature_id
+        # Barleben's station is private: so is the feature made from its location.
+        hidden = data["barleben"].streams["co2"]
+        when = dt.datetime(2023, 5, 22, 9, 0, tzinfo=dt.UTC)
+        with system_context(), connection.cursor() as cursor:
+            row = ingest.Row(hidden.tenant_id, hidden.pk, when, 612.0, None, "x")
+            ingest.write(cursor.cursor, [row, row])  # twice in a batch: one observation
+        listed = get(client, "FeaturesOfInterest").json()["value"]
+        assert [f["@iot.id"] for f in listed] == [feature_id]
+        theirs = get(client, "FeaturesOfInterest", tokens["barleben"]).json()["value"]
+        assert len(theirs) == 2
+        mine = get(client, f"FeaturesOfInterest({feature_id})", tokens["haldensleben"])
+        assert mine.status_code == 200
+
+    def test_ref_gives_the_links_only(self, client, data):
+        thing = data["haldensleben"].thing
+        refs = get(client, f"Things({thing.pk})/Datastreams/$ref").json()
+        assert len(refs["value"]) == len(data["haldensleben"].streams)
+        for ref in refs["value"]:
+            assert list(ref) == ["@iot.selfLink"]
+            assert "/sta/v1.1/Datastreams(" in ref["@iot.selfLink"]
+        stream = data["haldensleben"].streams["co2"]
+        one = get(client, f"Datastreams({stream.pk})/Thing/$ref").json()
+        assert one == {"@iot.selfLink": f"http://testserver{STA}/Things({thing.pk})"}
+        assert get(client, "Things/$ref").json()["value"][0] == {
+            "@iot.selfLink": f"http://testserver{STA}/Things({thing.pk})"
+        }
+        assert get(client, "Things/$ref", **{"$expand": "Datastreams"}).status_code == 400
+        assert get(client, f"Things({thing.pk})/name/$ref").status_code == 404
 
 
 class TestFilteringExtension:
@@ -162,6 +218,8 @@ class TestFilteringExtension:
             "not (result lt 100)": [100.0, 453.0],
             "result mul 2 eq 109": [54.5],
             "Datastream/ObservedProperty/name eq 'co2'": [453.0],
+            f"Datastream/@iot.id eq {streams['co2'].pk}": [453.0],
+            f"Datastream/id eq {streams['co2'].pk}": [453.0],
             "Datastream/unitOfMeasurement/symbol eq '°C'": [28.0],
             "year(phenomenonTime) eq 2023 and hour(phenomenonTime) eq 7": [
                 28.0,
@@ -195,6 +253,9 @@ class TestFilteringExtension:
             ("Things", {"$orderby": "name sideways"}, 400, "$orderby"),
             ("Things", {"$expand": "Nothing"}, 400, "no link 'Nothing'"),
             ("Things", {"$foo": "1"}, 400, "unknown query option"),
+            ("Things", {"$select": "name,nosuch"}, 400, "no property or link 'nosuch'"),
+            ("Observations", {"$select": "colour"}, 400, "no property or link 'colour'"),
+            ("Things", {"$expand": "Datastreams($select=bogus)"}, 400, "'bogus'"),
             ("Things(99999)", {}, 404, "no Thing 99999"),
             ("Gadgets", {}, 404, "no entity set"),
         ],
@@ -265,6 +326,27 @@ class TestCreateUpdateDelete:
         )
         assert created.status_code == 201, created.content
         assert created.json()["result"] == 142.0
+        generated = get(client, f"Observations({created.json()['@iot.id']})/FeatureOfInterest")
+        assert generated.json()["name"] == "Brücke"  # from the Thing's Location
+        named = _post(
+            client,
+            f"{url}Datastreams({stream['@iot.id']})/Observations",
+            {
+                **observation,
+                "phenomenonTime": "2026-11-26T11:00:00Z",
+                "FeatureOfInterest": {
+                    "name": "Pegellatte",
+                    "encodingType": "application/geo+json",
+                    "feature": {"type": "Point", "coordinates": [11.421, 52.291]},
+                },
+            },
+            tokens["haldensleben"],
+        )
+        assert named.status_code == 201, named.content
+        # A feature the writer names is its tenant's (a generated one is as open as its Thing).
+        path = f"Observations({named.json()['@iot.id']})/FeatureOfInterest"
+        assert get(client, path, tokens["haldensleben"]).json()["name"] == "Pegellatte"
+        assert get(client, path).status_code == 404
         latest = client.get("/api/v1/t/haldensleben/sensoren/aktuell.json").json()["datastreams"]
         assert {d["datastream"]: d["result"] for d in latest}[stream["@iot.id"]] == 142.0
         bad = [

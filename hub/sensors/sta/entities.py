@@ -169,7 +169,12 @@ SETS: dict[str, EntitySet] = {
                 "resultTime": "result_time",
                 "result": "result",
             },
-            {"Datastream": Nav("Datastreams", "datastream", False, "observation__id")},
+            {
+                "Datastream": Nav("Datastreams", "datastream", False, "observation__id"),
+                "FeatureOfInterest": Nav(
+                    "FeaturesOfInterest", "feature", False, "observations__id"
+                ),
+            },
             _public_thing("datastream__thing__"),
             default_order=("phenomenon_time", "id"),
         ),
@@ -184,8 +189,10 @@ SETS: dict[str, EntitySet] = {
                 "feature": "feature",
                 "properties": "properties",
             },
-            {},
-            lambda tenants: Q(tenant_id__in=tenants),
+            {"Observations": Nav("Observations", "observations", True, "feature_id")},
+            # A generated feature is as open as the Thing whose Location it copies; one a
+            # writer named is its tenant's.
+            _own_or("generated_from__things__"),
             render={"feature": _geojson},
         ),
     )

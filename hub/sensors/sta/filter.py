@@ -56,7 +56,7 @@ TOKEN = re.compile(
     | (?P<geo>geography'(?:[^']|'')*')
     | (?P<time>\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d))
     | (?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
-    | (?P<name>[A-Za-z_][A-Za-z0-9_.]*(?:/[A-Za-z_][A-Za-z0-9_]*)*)
+    | (?P<name>(?:@iot\.id|[A-Za-z_][A-Za-z0-9_.]*)(?:/(?:@iot\.id|[A-Za-z_][A-Za-z0-9_]*))*)
     | (?P<punct>[(),])
     )""",
     re.VERBOSE,

@@ -73,6 +73,7 @@ def entities(rows: Iterable[tuple], base: str, select: list[str] | None) -> list
                 "resultTime": result_time,
                 "result": result if result is not None else result_json,
                 "Datastream@iot.navigationLink": f"{prefix}{pk})/Datastream",
+                "FeatureOfInterest@iot.navigationLink": f"{prefix}{pk})/FeatureOfInterest",
             }
             for pk, _stream, phenomenon, result_time, result, result_json in rows
         ]
@@ -92,6 +93,8 @@ def entities(rows: Iterable[tuple], base: str, select: list[str] | None) -> list
             one["result"] = result if result is not None else result_json
         if "Datastream" in wanted:
             one["Datastream@iot.navigationLink"] = f"{prefix}{pk})/Datastream"
+        if "FeatureOfInterest" in wanted:
+            one["FeatureOfInterest@iot.navigationLink"] = f"{prefix}{pk})/FeatureOfInterest"
         out.append(one)
     return out
 

@@ -58,7 +58,12 @@ def _int(value: str, name: str, limit: int) -> int:
     return number
 
 
-def options(raw: dict[str, str]) -> Options:
+# The entity model is six sets deep at most (Observation → Datastream → Thing → Location …);
+# deeper nesting is a mistake or an attack, refused before it costs a recursion.
+MAX_EXPAND_DEPTH = 8
+
+
+def options(raw: dict[str, str], depth: int = 0) -> Options:
     known = {
         "$filter",
         "$orderby",
@@ -90,11 +95,13 @@ def options(raw: dict[str, str]) -> Options:
     if "$expand" in raw:
         result.expand = {}
         for item in _split(raw["$expand"], ","):
-            _expand_item(result.expand, item)
+            _expand_item(result.expand, item, depth + 1)
     return result
 
 
-def _expand_item(into: dict[str, Options], item: str) -> None:
+def _expand_item(into: dict[str, Options], item: str, depth: int) -> None:
+    if depth > MAX_EXPAND_DEPTH:
+        raise Invalid(f"$expand nests at most {MAX_EXPAND_DEPTH} levels deep")
     match = re.match(r"^([A-Za-z]+)(?:\((.*)\))?(?:/(.+))?$", item, re.DOTALL)
     if not match:
         raise Invalid(f"cannot read $expand item {item[:80]!r}")
@@ -105,10 +112,10 @@ def _expand_item(into: dict[str, Options], item: str) -> None:
         for part in _split(inner or "", ";"):
             key, _, value = part.partition("=")
             raw[key.strip()] = value.strip()
-        nested = options(raw)
+        nested = options(raw, depth)
         if nested.result_format:
             raise Invalid("$resultFormat applies to the whole response, not in $expand")
         into[name] = nested
     if rest:
         nested.expand = nested.expand or {}
-        _expand_item(nested.expand, rest)
+        _expand_item(nested.expand, rest, depth + 1)

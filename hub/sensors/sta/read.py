@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 # QUERY_COST (nested $expand runs one per entity). A page of 10,000 Observations, or 1,000
 # Things each with its Datastreams, fits; 10,000 Things each with their Observations do not.
 MAX_COST, QUERY_COST = 100_000, 20
+# Sets whose visibility joins through a many-link (one row per link otherwise).
+DISTINCT = ("Locations", "Sensors", "ObservedProperties", "FeaturesOfInterest")
 SEGMENT = re.compile(r"^(?P<name>[A-Za-z]+)(?:\((?P<id>\d+)\))?$")
 
 
@@ -45,9 +47,7 @@ class Reader:
         qs = entity.model.objects.filter(entity.readable(self.caller.tenants))
         if self.tenant is not None:
             qs = qs.filter(tenant_id=self.tenant.pk)
-        return (
-            qs.distinct() if entity.name in ("Locations", "Sensors", "ObservedProperties") else qs
-        )
+        return qs.distinct() if entity.name in DISTINCT else qs
 
     def linked(self, nav: Nav, pk: int):
         """The entities that the many-link `nav` reaches from entity `pk`, which the caller
@@ -63,7 +63,7 @@ class Reader:
             parts = path.split("/")
             orm, current = [], entity
             for i, part in enumerate(parts):
-                if part == "id":
+                if part in ("id", "@iot.id"):  # Datastream/@iot.id, as clients write it
                     orm.append("id")
                     break
                 if part in current.fields:
@@ -90,6 +90,7 @@ class Reader:
         total = qs.count() if opts.count else None
         page = qs[opts.skip : opts.skip + opts.top + 1]
         if entity.name == "Observations" and not opts.expand:
+            checked_select(entity, opts.select)
             rows = observations.fetch(page)
             render = observations.data_array if opts.result_format else observations.entities
             value = render(rows[: opts.top], self.base, opts.select)
@@ -131,7 +132,7 @@ class Reader:
 
     def entity(self, entity: EntitySet, row, opts: Options) -> dict:  # noqa: PLR0912 - per part
         link = self.self_link(entity, row.pk)
-        wanted = set(opts.select) if opts.select else None
+        wanted = checked_select(entity, opts.select)
         out: dict[str, Any] = {}
         if wanted is None or "id" in wanted:
             out["@iot.id"] = row.pk
@@ -167,6 +168,20 @@ class Reader:
                 self.spend(1)
                 out[name] = self.entity(target, found, nested) if found else None
         return out
+
+
+def checked_select(entity: EntitySet, select: list[str] | None) -> set[str] | None:
+    """The names $select asks for, each a property or link of the entity (else 400)."""
+    if not select:
+        return None
+    known = {"id", "selfLink", *entity.fields, *entity.navs}
+    unknown = [name for name in select if name not in known]
+    if unknown:
+        raise Invalid(
+            f"$select: {entity.single} has no property or link {unknown[0][:60]!r}; "
+            f"known: {', '.join(sorted(known))}"
+        )
+    return set(select)
 
 
 def _plain(value: Any) -> Any:

@@ -14,6 +14,7 @@ SensorThings servers do (`render_error`): {"code", "type": "error", "message"}.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from hub.accounts.auth import BearerAuth
 from hub.core import access
-from hub.core.errors import HubError, Invalid, MethodNotAllowed, with_headers
+from hub.core.errors import HubError, Invalid, MethodNotAllowed, NotFound, with_headers
 from hub.core.registry import registry
 from hub.sensors.sta.entities import RESULT
 from hub.sensors.sta.filter import FilterError
@@ -88,9 +89,19 @@ def _handle(request: HttpRequest, path: str, slug: str | None) -> HttpResponse:
     if request.method != "GET":
         raise MethodNotAllowed("this API reads (GET) and creates (POST)")
     opts = options(dict(request.GET.items()))
+    segments = [s for s in path.split("/") if s]
+    ref = bool(segments) and segments[-1] == "$ref"  # links only (§9.2.4 of the standard)
+    if ref:
+        if opts.expand or opts.select:
+            raise Invalid("$ref gives the links only: it takes neither $expand nor $select")
+        path, opts.select = "/".join(segments[:-1]), ["selfLink"]
     with system_context():  # visibility is the readable() of each entity set
         entity, target, kind = _walk(reader, path)
-        if kind == "root":
+        if kind == "root" or (ref and kind == "property"):
+            if ref:
+                raise NotFound(
+                    "$ref follows an entity set or an entity, e.g. Things(1)/Datastreams/$ref"
+                )
             return JsonResponse(_root(base))
         if opts.result_format and (kind != "collection" or entity.name != "Observations"):
             raise Invalid(f"$resultFormat={DATA_ARRAY} is for collections of Observations")
@@ -105,7 +116,8 @@ def _handle(request: HttpRequest, path: str, slug: str | None) -> HttpResponse:
             row, name, raw = target
             value = RESULT(row) if name == "result" else getattr(row, entity.fields[name])
             value = entity.render.get(name, _plain)(value)
-            if raw:
-                return HttpResponse(str(value), content_type="text/plain; charset=utf-8")
+            if raw:  # $value: a text as it is; anything else (an object, null) as JSON
+                text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                return HttpResponse(text, content_type="text/plain; charset=utf-8")
             body = {name: value}
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

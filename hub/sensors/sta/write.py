@@ -4,15 +4,16 @@ Sensors, ObservedProperties, Datastreams and Observations, by a caller with a wr
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse, JsonResponse
-from django.utils import timezone
 
 from connectors.base import PayloadInvalid
+from hub.core import guard
 from hub.core.errors import (
     Forbidden,
     Invalid,
@@ -38,10 +39,7 @@ WRITERS = "sensor-writers"  # the role set (hub.sensors.apps)
 def _body(request) -> dict:
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
         raise TooLarge(f"the body is larger than {MAX_BODY} bytes")
-    try:
-        doc = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Invalid(f"the body is not JSON: {exc}") from None
+    doc = guard.load_json(request.body, limit=MAX_BODY)
     if not isinstance(doc, dict):
         raise Invalid("the body must be a JSON object")
     return doc
@@ -109,6 +107,16 @@ def _location(doc: dict, tenant: Tenant) -> m.Location:
     )
 
 
+def _feature(doc: dict, tenant: Tenant) -> m.FeatureOfInterest:
+    return m.FeatureOfInterest.objects.create(
+        tenant=tenant,
+        name=_text(doc, "name"),
+        description=_text(doc, "description", required=False, limit=4000),
+        encoding_type=doc.get("encodingType") or m.GEOJSON,
+        feature=_geometry(doc.get("feature"), "feature"),
+    )
+
+
 def _sensor(doc: dict, tenant: Tenant) -> m.Sensor:
     return m.Sensor.objects.create(
         tenant=tenant,
@@ -158,12 +166,7 @@ def _thing(doc: dict, tenant: Tenant) -> m.Thing:
         _ref(m.Location, item, tenant, _location, "Location") for item in doc.get("Locations") or []
     ]
     if places:
-        thing.locations.add(*places)
-        # The standard: giving a Thing its Location records a HistoricalLocation.
-        history = m.HistoricalLocation.objects.create(
-            tenant=tenant, thing=thing, time=timezone.now()
-        )
-        history.locations.add(*places)
+        thing.place(*places)
     for item in doc.get("Datastreams") or []:
         if not isinstance(item, dict):
             raise Invalid("Datastreams must be objects")
@@ -191,6 +194,7 @@ def create(request, reader: Reader, path: str) -> HttpResponse:
         "Sensors": _sensor,
         "ObservedProperties": _property,
         "Datastreams": _datastream,
+        "FeaturesOfInterest": _feature,
     }
     if name not in makers or parent is not None:
         raise MethodNotAllowed(f"creating {name} here is not offered")
@@ -225,6 +229,11 @@ def _create_observation(reader: Reader, doc: dict, parent) -> HttpResponse:
     except PayloadInvalid as exc:
         raise Invalid(str(exc)) from None
     with transaction.atomic(), tenant_context([tenant.pk]), connection.cursor() as cursor:
+        if doc.get("FeatureOfInterest") is not None:  # else generated from the Location
+            named = _ref(
+                m.FeatureOfInterest, doc["FeatureOfInterest"], tenant, _feature, "FeatureOfInterest"
+            )
+            row = dataclasses.replace(row, feature_id=named.pk)
         ingest.write(cursor.cursor, [row])
         made = m.Observation.objects.filter(
             datastream_id=row.datastream_id,
