@@ -110,6 +110,18 @@ install_keycloak() {
   info "Keycloak $KC_VERSION: installed"
 }
 
+# The OGC conformance suite for SensorThings (TestNG, one jar), run by tests/sensors/test_ets.py.
+ETS_STA_VERSION="${HUB_ETS_STA_VERSION:-1.5}"
+install_ets() {
+  [ -f "$DIST/ets-sta10-$ETS_STA_VERSION-aio.jar" ] && return
+  say "Fetching the OGC SensorThings test suite $ETS_STA_VERSION (Maven Central: org.opengis.cite:ets-sta10)"
+  mkdir -p "$DIST"
+  mvn -q -B dependency:copy \
+    -Dartifact="org.opengis.cite:ets-sta10:$ETS_STA_VERSION:jar:aio" \
+    -DoutputDirectory="$DIST" > "$LOG/mvn-ets.log" 2>&1 \
+    || { tail -20 "$LOG/mvn-ets.log"; die "mvn dependency:copy of ets-sta10 failed (log: $LOG/mvn-ets.log)"; }
+}
+
 install_venv() {
   local stamp_file="$VENV/.hub-stamp" stamp
   stamp="$(cat "$ROOT/pyproject.toml" "$ROOT/requirements/hub.lock" | sha256sum | cut -c1-16)"
@@ -193,6 +205,7 @@ HUB_KEYCLOAK_HEALTH_URL=http://127.0.0.1:$KC_MGMT_PORT/health/ready
 HUB_KEYCLOAK_ADMIN_USER=admin
 HUB_KEYCLOAK_ADMIN_PASSWORD=$KC_ADMIN_PASSWORD
 HUB_DEMO_PASSWORD=$HUB_DEMO_PASSWORD
+HUB_DEMO_DEPARTMENT_EMAIL=zustaendig+{slug}@hub.localhost
 HUB_OIDC_CLIENT_SECRET=$HUB_OIDC_CLIENT_SECRET
 HUB_CKAN_CLIENT_SECRET=$HUB_CKAN_CLIENT_SECRET
 HUB_OGC_CLIENT_SECRET=$HUB_OGC_CLIENT_SECRET
@@ -222,15 +235,55 @@ pid_of() {
 # good, so a pid file that survived a reboot cannot point at an unrelated program.
 started_at() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
 
+# The state letter of a process (R, S, D, Z …); a zombie ("Z") has exited and only waits to be
+# reaped: it answers kill -0, but it serves nothing.
+state_of() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1; }
+
 alive() {
   local pid recorded; pid="$(pid_of "$1")"
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  [ "$(state_of "$pid")" != Z ] || return 1
   [ "$1" = postgresql ] && return 0  # PostgreSQL checks its own postmaster.pid
   recorded="$(sed -n 2p "$(pidfile "$1")" 2>/dev/null)"
   [ -z "$recorded" ] || [ "$recorded" = "$(started_at "$pid")" ]
 }
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# The pid listening on a local TCP port (empty if none, or if it is not ours to see).
+port_holder() { ss -Htlnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+
+# A process left over from this checkout (an orphaned gunicorn worker after its master was
+# killed, say): its command line or working directory is inside $ROOT or $STATE.
+ours() {
+  local pid="$1" where
+  where="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) $(readlink "/proc/$pid/cwd" 2>/dev/null)"
+  [[ "$where" == *"$ROOT"* || "$where" == *"$STATE"* ]]
+}
+
+port_of() {
+  case "$1" in
+    postgresql) echo "$PG_PORT" ;; redis) echo "$REDIS_PORT" ;; mosquitto) echo "$MQTT_PORT" ;;
+    keycloak) echo "$KC_PORT" ;; ckan) echo "$CKAN_PORT" ;; web) echo "$WEB_PORT" ;;
+    mapserver) echo "$OGC_PORT" ;; mail) echo "$SMTP_PORT" ;; *) echo "" ;;
+  esac
+}
+
+# Make sure a port is free before a service starts on it: a leftover of ours is ended (its
+# process group, then itself), another program's port is a clear error.
+claim_port() {  # claim_port PORT MESSAGE
+  local port="$1" holder i
+  port_busy "$port" || return 0
+  holder="$(port_holder "$port")"
+  if [ -n "$holder" ] && ours "$holder"; then
+    info "an orphaned process of this stack (pid $holder) still holds :$port; ending it"
+    kill -TERM -- "-$holder" 2>/dev/null || kill -TERM "$holder" 2>/dev/null || true
+    for ((i = 0; i < 30; i++)); do port_busy "$port" || return 0; sleep 0.5; done
+    kill -KILL -- "-$holder" 2>/dev/null || kill -KILL "$holder" 2>/dev/null || true
+    for ((i = 0; i < 10; i++)); do port_busy "$port" || return 0; sleep 0.5; done
+  fi
+  die "$2"
+}
 
 # Start a foreground program detached from the terminal and remember its pid.
 launch() {
@@ -293,7 +346,7 @@ max_connections = 200
 EOF
   fi
   if alive postgresql; then info "postgresql: running"; else
-    port_busy "$PG_PORT" && die "port $PG_PORT is taken by another program; set HUB_PG_PORT"
+    claim_port "$PG_PORT" "port $PG_PORT is taken by another program; set HUB_PG_PORT"
     say "Starting PostgreSQL 15 on :$PG_PORT"
     as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$LOG/postgresql.log" -w -t 60 start > /dev/null
   fi
@@ -337,17 +390,18 @@ EOF
 
 start_redis() {
   if alive redis; then info "redis: running"; return; fi
-  port_busy "$REDIS_PORT" && die "port $REDIS_PORT is taken by another program; set HUB_REDIS_PORT"
+  claim_port "$REDIS_PORT" "port $REDIS_PORT is taken by another program; set HUB_REDIS_PORT"
   say "Starting Redis on :$REDIS_PORT"
   mkdir -p "$STATE/redis"
   launch redis redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$STATE/redis" \
-    --daemonize no --save 60 1 --maxmemory 256mb --maxmemory-policy noeviction
+    --daemonize no --save 60 1 --maxmemory 256mb --maxmemory-policy noeviction \
+    --appendonly yes --appendfsync always
   wait_for redis 30 health_redis
 }
 
 start_mosquitto() {
   if alive mosquitto; then info "mosquitto: running"; return; fi
-  port_busy "$MQTT_PORT" && die "port $MQTT_PORT is taken by another program; set HUB_MQTT_PORT"
+  claim_port "$MQTT_PORT" "port $MQTT_PORT is taken by another program; set HUB_MQTT_PORT"
   say "Starting Mosquitto on :$MQTT_PORT"
   mkdir -p "$STATE/mosquitto"
   local user_line=""
@@ -373,6 +427,10 @@ password_file $pw
 acl_file $STATE/mosquitto/acl
 persistence true
 persistence_location $STATE/mosquitto/
+# Save the in-memory store every second (Mosquitto 2.0 saves only every 30 minutes and on a
+# clean stop otherwise): a crash loses at most the last second of what it acknowledged.
+autosave_interval 1
+autosave_on_changes false
 log_dest stdout
 # Sensor ingest (hub ingest) acknowledges QoS 1 only after its batch is committed: a whole
 # batch is in flight, and while PostgreSQL is away the broker keeps what keeps arriving.
@@ -390,8 +448,8 @@ EOF
 
 start_keycloak() {
   if alive keycloak; then info "keycloak: running"; wait_for keycloak 180 health_keycloak; return; fi
-  port_busy "$KC_PORT" && die "port $KC_PORT is taken by another program; set HUB_KEYCLOAK_PORT"
-  port_busy "$KC_MGMT_PORT" && die "port $KC_MGMT_PORT is taken by another program; set HUB_KEYCLOAK_MGMT_PORT"
+  claim_port "$KC_PORT" "port $KC_PORT is taken by another program; set HUB_KEYCLOAK_PORT"
+  claim_port "$KC_MGMT_PORT" "port $KC_MGMT_PORT is taken by another program; set HUB_KEYCLOAK_MGMT_PORT"
   say "Starting Keycloak $KC_VERSION on :$KC_PORT (first start takes a minute)"
   # The bootstrap admin only takes effect when the master realm has no admin yet. A local cache:
   # one node needs no cluster, and JGroups would listen beyond loopback.
@@ -454,7 +512,7 @@ configure_ckan() {
 
 start_ckan() {
   if alive ckan; then info "ckan: running"; return; fi
-  port_busy "$CKAN_PORT" && die "port $CKAN_PORT is taken by another program; set HUB_CKAN_PORT"
+  claim_port "$CKAN_PORT" "port $CKAN_PORT is taken by another program; set HUB_CKAN_PORT"
   configure_ckan
   say "Preparing CKAN's databases"
   ckan_cli db upgrade > /dev/null || { tail -20 "$LOG/ckan-cli.log"; die "ckan db upgrade failed"; }
@@ -483,7 +541,7 @@ ensure_ckan_sysadmin() {
 
 start_web() {
   if alive web; then info "web: running"; return; fi
-  port_busy "$WEB_PORT" && die "port $WEB_PORT is taken by another program; set HUB_WEB_PORT"
+  claim_port "$WEB_PORT" "port $WEB_PORT is taken by another program; set HUB_WEB_PORT"
   say "Starting the hub (gunicorn) on :$WEB_PORT"
   launch web env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/gunicorn" hub.wsgi \
     --bind "127.0.0.1:$WEB_PORT" --workers 2 --timeout 60 --access-logfile "$LOG/web-access.log"
@@ -492,7 +550,7 @@ start_web() {
 
 start_mapserver() {
   if alive mapserver; then info "mapserver: running"; return; fi
-  port_busy "$OGC_PORT" && die "port $OGC_PORT is taken by another program; set HUB_OGC_PORT"
+  claim_port "$OGC_PORT" "port $OGC_PORT is taken by another program; set HUB_OGC_PORT"
   say "Starting MapServer (WMS, WFS, OGC API Features) on :$OGC_PORT"
   launch mapserver env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/python" -m hub.geo.gateway --port "$OGC_PORT"
   wait_for mapserver 30 health_mapserver
@@ -508,7 +566,7 @@ start_ingest() {
 
 start_mail() {
   if alive mail; then info "mail: running"; return; fi
-  port_busy "$SMTP_PORT" && die "port $SMTP_PORT is taken by another program; set HUB_SMTP_PORT"
+  claim_port "$SMTP_PORT" "port $SMTP_PORT is taken by another program; set HUB_SMTP_PORT"
   say "Starting the SMTP sink on :$SMTP_PORT (mails → var/mail/)"
   launch mail env HUB_ENV_FILE="$STATE/hub.env" "$VENV/bin/python" -m hub.core.mailsink
   wait_for mail 30 health_mail
@@ -573,6 +631,7 @@ cmd_install() {
   install_venv
   install_keycloak
   install_ckan
+  install_ets
   ensure_secrets
 }
 
@@ -653,7 +712,17 @@ cmd_status() {
       if "health_$s" > /dev/null 2>&1; then health="ok"; else health="FAILING"; bad=1; fi
       printf '%-11s %-8s %-9s %s\n' "$s" "$pid" running "$health"
     else
-      printf '%-11s %-8s %-9s %s\n' "$s" - stopped -; bad=1
+      local port holder note="-"
+      port="$(port_of "$s")"
+      if [ -n "$port" ] && port_busy "$port"; then
+        holder="$(port_holder "$port")"
+        if [ -n "$holder" ] && ours "$holder"; then
+          note="orphan pid $holder holds :$port (make up ends it)"
+        else
+          note=":$port is held by another program"
+        fi
+      fi
+      printf '%-11s %-8s %-9s %s\n' "$s" - stopped "$note"; bad=1
     fi
   done
   return "$bad"
