@@ -87,14 +87,17 @@ install_packages() {
   if alive postgresql; then info "restarting PostgreSQL after the upgrade"; stop_service postgresql; fi
 }
 
+# Copy one artifact (group:artifact:version[:type[:classifier]]) from Maven Central into $DIST.
+maven_fetch() {
+  mkdir -p "$DIST"
+  mvn -q -B dependency:copy -Dartifact="$1" -DoutputDirectory="$DIST" > "$LOG/mvn.log" 2>&1 \
+    || { tail -20 "$LOG/mvn.log"; die "mvn dependency:copy of $1 failed (log: $LOG/mvn.log)"; }
+}
+
 install_keycloak() {
   if [ ! -x "$KC_HOME/bin/kc.sh" ]; then
     say "Fetching Keycloak $KC_VERSION (Maven Central: org.keycloak:keycloak-quarkus-dist)"
-    mkdir -p "$DIST"
-    mvn -q -B dependency:copy \
-      -Dartifact="org.keycloak:keycloak-quarkus-dist:$KC_VERSION:tar.gz" \
-      -DoutputDirectory="$DIST" > "$LOG/mvn.log" 2>&1 \
-      || { tail -20 "$LOG/mvn.log"; die "mvn dependency:copy failed (log: $LOG/mvn.log)"; }
+    maven_fetch "org.keycloak:keycloak-quarkus-dist:$KC_VERSION:tar.gz"
     tar -xzf "$DIST/keycloak-quarkus-dist-$KC_VERSION.tar.gz" -C "$DIST"
     rm -f "$DIST/keycloak-quarkus-dist-$KC_VERSION.tar.gz"
   fi
@@ -115,11 +118,7 @@ ETS_STA_VERSION="${HUB_ETS_STA_VERSION:-1.5}"
 install_ets() {
   [ -f "$DIST/ets-sta10-$ETS_STA_VERSION-aio.jar" ] && return
   say "Fetching the OGC SensorThings test suite $ETS_STA_VERSION (Maven Central: org.opengis.cite:ets-sta10)"
-  mkdir -p "$DIST"
-  mvn -q -B dependency:copy \
-    -Dartifact="org.opengis.cite:ets-sta10:$ETS_STA_VERSION:jar:aio" \
-    -DoutputDirectory="$DIST" > "$LOG/mvn-ets.log" 2>&1 \
-    || { tail -20 "$LOG/mvn-ets.log"; die "mvn dependency:copy of ets-sta10 failed (log: $LOG/mvn-ets.log)"; }
+  maven_fetch "org.opengis.cite:ets-sta10:$ETS_STA_VERSION:jar:aio"
 }
 
 install_venv() {
