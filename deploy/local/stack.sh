@@ -504,6 +504,7 @@ configure_ckan() {
     "licenses_group_url = file://$ROOT/ckanext-haldensleben/ckanext/haldensleben/schemas/licenses.json" \
     "ckanext.dcat.resource.inherit.license = true" \
     "ckanext.haldensleben.hub_url = http://localhost:$WEB_PORT" \
+    "ckanext.haldensleben.contributor_id = http://dcat-ap.de/def/contributors/regionalerDatenhubHaldensleben" \
     "ckanext.haldensleben.oidc.issuer = http://localhost:$KC_PORT/realms/region" \
     "ckanext.haldensleben.oidc.client_secret = $HUB_CKAN_CLIENT_SECRET" \
     "ckanext.dcat.rdf.profiles = euro_dcat_ap_3 dcatap_de" > /dev/null

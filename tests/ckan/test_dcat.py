@@ -23,6 +23,7 @@ from tests.ckan.conftest import CKAN
 pytestmark = pytest.mark.integration
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 GEO = "http://dcat-ap.de/def/politicalGeocoding"
+DCATDE = "http://dcat-ap.de/def/dcatde/"
 # Every official key of the seed tenants (tenants/*.yaml).
 KEYS = (
     "15083",
@@ -70,7 +71,8 @@ def _catalogue(fmt: str = "ttl") -> Graph:
     while url:
         response = requests.get(url, timeout=120)
         response.raise_for_status()
-        page = Graph().parse(data=response.text, format={"ttl": "turtle"}.get(fmt, fmt))
+        # The bytes: CKAN sends text/turtle without a charset, and requests would read Latin-1.
+        page = Graph().parse(data=response.content, format={"ttl": "turtle"}.get(fmt, fmt))
         pages += 1
         next_page = next(page.objects(None, HYDRA.nextPage), None)
         for triple in page:
@@ -131,6 +133,32 @@ def test_a_dataset_page_is_valid_and_carries_the_german_properties(created):
     assert graph.value(distribution, DCTERMS["format"]) == URIRef(
         "http://publications.europa.eu/resource/authority/file-type/CSV"
     )
+
+
+def test_a_dataset_keeps_its_own_web_page_and_only_the_catalogues_govdata_id(created):
+    """dcat:landingPage is the dataset's own web page (`url`) when it has one, else its page in
+    CKAN; of GovData's contributor IDs it carries only the catalogue's (Konvention K13), IDs of
+    other schemes stay (test_govdata_conventions.py checks the whole catalogue)."""
+    name = _name()
+    created.append(name)
+    other_scheme = "https://example.org/datenbereitsteller/42"
+    dataset = services.ckan().remote.action.package_create(
+        name=name,
+        owner_org="haldensleben",
+        url="https://example.org/baeume",
+        contributor_id=["http://dcat-ap.de/def/contributors/einAnderesPortal", other_scheme],
+        **VALID,
+    )
+    graph = Graph().parse(data=requests.get(f"{CKAN}/dataset/{name}.ttl", timeout=30).content)
+    ref = URIRef(f"{settings.HUB_CKAN_URL}/dataset/{dataset['id']}")
+    dcat, dcatde = Namespace("http://www.w3.org/ns/dcat#"), Namespace(DCATDE)
+    assert list(graph.objects(ref, dcat.landingPage)) == [URIRef("https://example.org/baeume")]
+    assert {str(c) for c in graph.objects(ref, dcatde.contributorID)} == {
+        shacl.configured_contributor(),
+        other_scheme,
+    }
+    assert shacl.violations(graph, KEYS, "2.0+Konventionen") == []
+    assert shacl.violations(graph, KEYS) == []
 
 
 def test_the_validator_is_not_vacuous():

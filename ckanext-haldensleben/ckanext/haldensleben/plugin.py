@@ -23,8 +23,11 @@ class HaldenslebenPlugin(p.SingletonPlugin, DefaultTranslation):
     # IConfigurer
 
     def update_config(self, config_: CKANConfig) -> None:
+        from ckanext.haldensleben.validators import check_contributor_id
+
         p.toolkit.add_template_directory(config_, "templates")
         p.toolkit.add_public_directory(config_, "public")
+        check_contributor_id(config_.get("ckanext.haldensleben.contributor_id"))
 
     # IValidators
 

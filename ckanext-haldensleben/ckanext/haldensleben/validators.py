@@ -8,6 +8,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
+from ckan.exceptions import CkanConfigurationException
 
 from ckanext.haldensleben import geocoding
 
@@ -74,16 +75,34 @@ def haldensleben_political_geocoding(
         data[key] = [a.uri for a in areas]
 
 
+CONTRIBUTORS = "http://dcat-ap.de/def/contributors/"
+
+
 def haldensleben_contributor_id(value: Any, context: dict[str, Any]) -> Any:
-    """dcatde:contributorID: the configured GovData contributor IRI unless IRIs are given."""
+    """dcatde:contributorID: IRIs a dataset names itself (a sysadmin's business; kept outside
+    the dcat-ap.de list only). The catalogue's own GovData ID is not stored with the dataset:
+    the DCAT profile writes `ckanext.haldensleben.contributor_id` at every export, so that a
+    changed ID never leaves stale ones behind (Konvention K13: exactly one of the list)."""
     if value in (None, "", [], missing):
-        configured = tk.config.get("ckanext.haldensleben.contributor_id")
-        return [configured] if configured else missing
+        return missing
     items = value if isinstance(value, list) else [value]
     for item in items:
         if not is_http_iri(item):
             raise Invalid(tk._("Please give a web address starting with https:// or http://."))
     return items
+
+
+def check_contributor_id(value: Any) -> None:
+    """The configured GovData contributor ID must be an IRI of the dcat-ap.de contributor list.
+    (A missing one is reported by CKAN itself: the option is declared required.)"""
+    text = str(value or "").strip()
+    if text and not (
+        text.startswith(CONTRIBUTORS) and len(text) > len(CONTRIBUTORS) and is_http_iri(text)
+    ):
+        raise CkanConfigurationException(
+            "ckanext.haldensleben.contributor_id: expected an IRI of GovData's contributor "
+            f"list, {CONTRIBUTORS}<contributorID>, not {text[:200]!r}"
+        )
 
 
 def get_validators() -> dict[str, Any]:

@@ -6,6 +6,13 @@ this one adds what DCAT-AP.de demands or recommends on top (docs/dev/dcat-ap-de.
 political geocoding, the contributor, licences and formats as IRIs of their vocabularies, the
 attribution text of "Namensnennung" licences, a publisher of type LocalAuthority, and the
 catalogue's own publisher and language.
+
+It also follows GovData's Konventionenhandbuch 2.0, so that the catalogue validates under
+DCAT-AP.de 3.0 and under 2.0 "Spezifikation + Konventionen" alike (ADR 0012): exactly one
+`dcatde:contributorID` of the dcat-ap.de list on every dataset (K12/K13, from
+`ckanext.haldensleben.contributor_id`), the dataset's CKAN page as `dcat:landingPage`, the area
+keys also as `dcatde:politicalGeocodingURI` (K08), `dcat:downloadURL` for files (K39) and the
+attribution text for every licence that asks for one (K35).
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 LANGUAGE_DE = URIRef(f"{EU}/language/DEU")
 ACCESS_PUBLIC = URIRef(f"{EU}/access-right/PUBLIC")
 LOCAL_AUTHORITY = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
+# GovData's list of direct data providers (dcatde:contributorID, Konventionen K12/K13).
+CONTRIBUTORS = "http://dcat-ap.de/def/contributors/"
 
 # CKAN's free-text formats (as people and ckanext-dcat write them) → EU file-type authority codes.
 FORMATS = {
@@ -59,8 +68,12 @@ FORMATS = {
     "JPEG": "JPEG",
     "JPG": "JPEG",
 }
-# Licences whose terms require naming the source: DCAT-AP.de asks for the attribution text.
-ATTRIBUTION_LICENCES = ("dl-by-de/", "dl-by-nc-de/", "cc-by", "odby", "odbl")
+# Licences whose terms require naming the source: DCAT-AP.de asks for the attribution text (K35).
+# GeoNutzV (geonutz/20130319) and Berlin's terms (geoNutz/20131001) demand a "Quellenvermerk".
+ATTRIBUTION_LICENCES = ("dl-by-de/", "dl-by-nc-de/", "cc-by", "odby", "odbl", "geonutz/")
+# Formats that are files: a resource in one of them is a direct download (dcat:downloadURL, K39);
+# services (WMS, WFS), web pages and formats the table does not know are not.
+NOT_FILES = ("HTML", "WMS_SRVC", "WFS_SRVC")
 # Organizations of these kinds are public authorities (ADMS publisher type LocalAuthority).
 AUTHORITY_KINDS = ("municipality", "association", "district", "network")
 
@@ -72,6 +85,15 @@ def file_type_iri(value: str) -> URIRef | None:
         return URIRef(text)
     code = FORMATS.get(text.upper().removeprefix(".").replace(" ", ""))
     return URIRef(FILE_TYPE + code) if code else None
+
+
+def contributor_ids(given: list[str], configured: str) -> list[str]:
+    """The dataset's dcatde:contributorID values: exactly one of GovData's list (K12/K13), the
+    configured one (the catalogue delivers all its datasets itself); IRIs of other schemes that
+    the dataset names are kept. Without a configured one, the first of the list it names."""
+    others = [c for c in given if not c.startswith(CONTRIBUTORS)]
+    ours = configured.strip() or next((c for c in given if c.startswith(CONTRIBUTORS)), "")
+    return ([ours] if ours else []) + others
 
 
 def licence_iri(value: Any) -> URIRef | None:
@@ -99,13 +121,18 @@ class DCATAPdeProfile(RDFProfile):
         )
         if level:
             g.add((dataset_ref, DCATDE.politicalGeocodingLevelURI, CleanedURIRef(level)))
+        legacy = tk.asbool(tk.config.get("ckanext.haldensleben.political_geocoding_uri"))
         for area in areas:
-            # DCAT-AP.de 3.0 moved the key from dcatde:politicalGeocodingURI to dct:spatial.
+            # DCAT-AP.de 3.0 moved the key from dcatde:politicalGeocodingURI to dct:spatial;
+            # GovData's 2.0 Konventionen (K08) still want it there as well (3.0: a warning).
             g.add((dataset_ref, DCTERMS.spatial, CleanedURIRef(area)))
-        for contributor in self._read_list_value(
-            self._get_dataset_value(dataset_dict, "contributor_id") or []
-        ):
+            if legacy:
+                g.add((dataset_ref, DCATDE.politicalGeocodingURI, CleanedURIRef(area)))
+        given = self._read_list_value(self._get_dataset_value(dataset_dict, "contributor_id") or [])
+        configured = tk.config.get("ckanext.haldensleben.contributor_id") or ""
+        for contributor in contributor_ids([str(c) for c in given], configured):
             g.add((dataset_ref, DCATDE.contributorID, CleanedURIRef(contributor)))
+        self._landing_page(dataset_ref, dataset_dict)
 
         if not any(g.objects(dataset_ref, DCTERMS.language)):
             g.add((dataset_ref, DCTERMS.language, LANGUAGE_DE))
@@ -123,7 +150,20 @@ class DCATAPdeProfile(RDFProfile):
         ).strip()
         resources = {r.get("id"): r for r in dataset_dict.get("resources") or []}
         for distribution in list(g.objects(dataset_ref, DCAT.distribution)):
-            self._distribution(distribution, resources, licence, attribution)
+            resource = resources.get(str(distribution).rpartition("/resource/")[2]) or {}
+            self._distribution(distribution, resource, licence, attribution)
+
+    def _landing_page(self, dataset_ref: URIRef, dataset_dict: dict[str, Any]) -> None:
+        """The dataset's own web page (its `url`, which euro_dcat_ap_3 writes) or else its page
+        in this catalogue, the human page of exactly this dataset; the hub has pages per
+        tenant, not per dataset."""
+        g = self.g
+        if any(g.objects(dataset_ref, DCAT.landingPage)) or not dataset_dict.get("name"):
+            return
+        site = tk.config.get("ckan.site_url").rstrip("/")
+        page = CleanedURIRef(f"{site}/dataset/{dataset_dict['name']}")
+        g.add((dataset_ref, DCAT.landingPage, page))
+        g.add((page, RDF.type, FOAF.Document))
 
     def _publisher(self, dataset_ref: URIRef, organization: dict[str, Any]) -> None:
         g = self.g
@@ -176,7 +216,7 @@ class DCATAPdeProfile(RDFProfile):
     def _distribution(
         self,
         distribution: Any,
-        resources: dict[str, dict[str, Any]],
+        resource: dict[str, Any],
         dataset_licence: URIRef | None,
         attribution: str,
     ) -> None:
@@ -187,6 +227,7 @@ class DCATAPdeProfile(RDFProfile):
                 iri = file_type_iri(fmt)
                 if iri is not None:
                     g.add((distribution, DCTERMS["format"], iri))
+        self._download_url(distribution, resource)
         # DCAT-AP.de wants IANA IRIs for media types; CKAN stores them as text.
         for predicate in (DCAT.mediaType, DCAT.compressFormat, DCAT.packageFormat):
             for value in list(g.objects(distribution, predicate)):
@@ -204,11 +245,29 @@ class DCATAPdeProfile(RDFProfile):
                     g.add((distribution, DCTERMS.license, iri))
         if not any(g.objects(distribution, DCTERMS.license)) and dataset_licence is not None:
             g.add((distribution, DCTERMS.license, dataset_licence))
-        used = [str(v) for v in g.objects(distribution, DCTERMS.license)]
+        used = [str(v).lower() for v in g.objects(distribution, DCTERMS.license)]
         if attribution and any(
             f"/licenses/{prefix}" in iri for iri in used for prefix in ATTRIBUTION_LICENCES
         ):
             g.add((distribution, DCATDE.licenseAttributionByText, Literal(attribution, lang="de")))
+
+    def _download_url(self, distribution: Any, resource: dict[str, Any]) -> None:
+        """K39: data published as a file has its URL as dcat:downloadURL too. An upload is one;
+        so is a resource in a file format (the hub's exports, links to files). K41: never for
+        a distribution of a data service."""
+        g = self.g
+        formats = [str(f).rpartition("/")[2] for f in g.objects(distribution, DCTERMS["format"])]
+        is_file = resource.get("url_type") == "upload" or (
+            bool(formats) and not any(f in NOT_FILES for f in formats)
+        )
+        access = g.value(distribution, DCAT.accessURL)
+        if (
+            is_file
+            and isinstance(access, URIRef)
+            and not any(g.objects(distribution, DCAT.downloadURL))
+            and not any(g.objects(distribution, DCAT.accessService))
+        ):
+            g.add((distribution, DCAT.downloadURL, access))
 
     @staticmethod
     def _organization_uri(organization: dict[str, Any]) -> str:
