@@ -27,7 +27,70 @@ class GuardedParser(Parser):
         return super().parse_querydict(data, list_fields, request)
 
 
-api = NinjaAPI(
+PROBLEM = {
+    "type": "object",
+    "description": "RFC 9457 problem details, as every error of this API is answered",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string", "example": "about:blank"},
+        "title": {"type": "string", "example": "Bad Request"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string", "description": "what is wrong, for a person to act on"},
+        "code": {"type": "string", "description": "machine-readable, e.g. not_found"},
+        "field": {"type": "string", "description": "the one parameter or field at fault"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+# Which errors an operation can answer, by what it has: every one refuses bad input (400, the
+# input guard) and a client over its rate (429); parameters or a body can fail validation (422);
+# a body can be too large (413); a path parameter can name nothing (404); a secured one can be
+# asked without a valid token (401) or by someone without the role (403).
+ERRORS = {
+    "400": "the request cannot be read (encoding, NUL, nesting, a value out of range)",
+    "401": "no valid Bearer token of the region's realm",
+    "403": "the token's holder has no role that allows this",
+    "404": "the tenant or entity named in the path does not exist (or is not yours to see)",
+    "413": "the body is too large",
+    "422": "a parameter or field does not match the schema",
+    "429": "too many requests; Retry-After says when to come back",
+}
+
+
+def _errors_of(path: str, operation: dict) -> list[str]:
+    codes = ["400", "429"]
+    if operation.get("parameters") or operation.get("requestBody"):
+        codes.append("422")
+    if operation.get("requestBody"):
+        codes.append("413")
+    if "{" in path:
+        codes.append("404")
+    if operation.get("security"):
+        codes += ["401", "403"]
+    return sorted(codes)
+
+
+class HubAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document declares the problem+json errors of each operation."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
+        content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for path, operations in schema["paths"].items():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code in _errors_of(path, operation):
+                    responses.setdefault(code, {"description": ERRORS[code], "content": content})
+        return schema
+
+
+api = HubAPI(
     parser=GuardedParser(),
     title="Regional Data Hub API",
     version="1",

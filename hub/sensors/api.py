@@ -12,10 +12,10 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
-from django.utils.dateparse import parse_date, parse_datetime
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from psycopg.types.datetime import TimestamptzLoader
 
+from hub.core import guard
 from hub.core.errors import Invalid
 from hub.core.exports import csv_response
 from hub.core.registry import PublicDataset, Resource
@@ -71,14 +71,13 @@ def latest_json(request, slug: str):
 
 
 def _moment(raw: str | None, name: str, default: dt.datetime) -> dt.datetime:
+    """A date-time (RFC 3339, as OpenAPI's format) or a date (its midnight, UTC), 1900-2200."""
     if not raw:
         return default
-    value = parse_datetime(raw)
-    if value is None and (day := parse_date(raw)):
-        value = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-    if value is None:
-        raise Invalid(f"{raw[:40]!r} is no date or time (ISO 8601)", field=name)
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    text = raw.strip()
+    if len(text) == 10:
+        return guard.parse_datetime(f"{text}T00:00:00Z", name)
+    return guard.parse_datetime(text.upper(), name)
 
 
 def _rows(tenant, start: dt.datetime, end: dt.datetime, datastream: int | None) -> Iterator:
@@ -115,7 +114,13 @@ def _rows(tenant, start: dt.datetime, end: dt.datetime, datastream: int | None) 
     url_name="sensors_datastream_csv",
     summary="A datastream's observations between von and bis (ISO 8601; default: last 24 h)",
 )
-def datastream_csv(request, slug: str, datastream: int, von: str = "", bis: str = ""):
+def datastream_csv(
+    request,
+    slug: str,
+    datastream: int,
+    von: str = Query("", format="date-time", max_length=40),
+    bis: str = Query("", format="date-time", max_length=40),
+):
     tenant = _tenant(slug)
     with tenant_context([tenant.pk]):
         get_object_or_404(Datastream, pk=datastream, tenant=tenant, thing__public=True)
@@ -132,13 +137,13 @@ def datastream_csv(request, slug: str, datastream: int, von: str = "", bis: str 
     url_name="sensors_day_csv",
     summary="All observations of a tenant on one day (datum=YYYY-MM-DD, default yesterday, UTC)",
 )
-def day_csv(request, slug: str, datum: str = ""):
+def day_csv(request, slug: str, datum: str = Query("", format="date", max_length=10)):
     tenant = _tenant(slug)
     yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
-    day = parse_date(datum) if datum else yesterday
-    if day is None:
-        raise Invalid(f"{datum[:40]!r} is no date (YYYY-MM-DD)", field="datum")
-    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    if datum:
+        start = guard.parse_datetime(f"{datum}T00:00:00Z", "datum")
+    else:
+        start = dt.datetime.combine(yesterday, dt.time(), tzinfo=dt.UTC)
     return csv_response(
         ("datastream", "phenomenon_time", "result"),
         _rows(tenant, start, start + dt.timedelta(days=1), None),

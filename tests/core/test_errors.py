@@ -96,6 +96,7 @@ def _provoke(client: Client, endpoint: Endpoint, values: dict):
 def test_every_endpoint_answers_a_4xx_in_its_surface_shape(seeded):
     values_by_maker, _ = make_samples(seeded["haldensleben"])
     client = Client()
+    openapi = client.get("/api/v1/openapi.json").json()["paths"]
     problems, walked = [], Counter()
     for endpoint in registered():
         values = values_by_maker.get(endpoint.sample, {"slug": "haldensleben"})
@@ -104,6 +105,12 @@ def test_every_endpoint_answers_a_4xx_in_its_surface_shape(seeded):
             problems.append(f"{endpoint} ({endpoint.surface}): no 4xx from {done}")
             continue
         walked[endpoint.surface] += 1
+        method = done.split()[0]
+        if endpoint.surface == API and method in endpoint.methods:
+            # What the API answered, its OpenAPI document declares (schemathesis checks it too).
+            declared = openapi[endpoint.route][method.lower()]["responses"]
+            if str(response.status_code) not in declared:
+                problems.append(f"{endpoint}: {response.status_code} not in {sorted(declared)}")
         for problem in _shape_problems(endpoint.surface, response):
             problems.append(f"{endpoint} ({endpoint.surface}) {done}: {problem}")
     assert not problems, "\n".join(problems)

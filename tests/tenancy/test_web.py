@@ -101,6 +101,16 @@ def test_openapi_document_describes_the_api(client):
     spec = client.get("/api/v1/openapi.json").json()
     assert spec["openapi"].startswith("3.")
     assert {"/api/v1/tenants", "/api/v1/t/{slug}", "/api/v1/tenants.geojson"} <= set(spec["paths"])
+    assert spec["components"]["schemas"]["Problem"]["required"][:3] == ["type", "title", "status"]
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            expected = {"400", "429"} | ({"404"} if "{" in path else set())
+            if operation.get("security"):
+                expected |= {"401", "403"}
+            assert expected <= set(responses), (method, path, sorted(responses))
+            problem = responses["400"]["content"]["application/problem+json"]["schema"]
+            assert problem == {"$ref": "#/components/schemas/Problem"}
 
 
 @pytest.mark.parametrize("path", ["/t/Haldensleben/", "/t/halden_sleben/", "/t/%E2%9C%93/"])
