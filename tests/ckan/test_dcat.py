@@ -356,6 +356,28 @@ def test_nul_in_a_json_body_and_huge_pages_are_refused():
     assert "start" in start.json()["error"]
 
 
+def test_deeply_nested_json_is_refused_and_every_answer_carries_the_headers():
+    deep = b'{"q": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    response = requests.post(
+        f"{CKAN}/api/3/action/package_search",
+        data=deep,
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert response.status_code == 400
+    assert "nests deeper than 32" in response.json()["error"]["message"]
+    brackets_in_text = {"q": "[" * 100, "rows": 1}  # brackets inside a string do not count
+    assert requests.post(
+        f"{CKAN}/api/3/action/package_search", json=brackets_in_text, timeout=30
+    ).ok
+    for path in ("/", "/dataset/", "/api/3/action/status_show", "/dataset/gibt-es-nicht"):
+        headers = requests.get(f"{CKAN}{path}", timeout=30).headers
+        assert headers["X-Frame-Options"] == "DENY", path
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], path
+        assert "camera=()" in headers["Permissions-Policy"], path
+
+
 def test_catalogue_pages_with_spaces_in_the_query_are_served():
     """ckanext-dcat wrote the paging links unencoded and rdflib refused them (500)."""
     response = requests.get(f"{CKAN}/catalog.ttl", params={"q": "Haltestellen Nr"}, timeout=60)

@@ -1,6 +1,15 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Refuse requests that carry a NUL character in the path, the query or a text body: no CKAN
-view can use one, and several (package_show?id=%00, /dataset/%00) would answer 500."""
+"""What CKAN cannot take is refused before any view sees it, and every answer carries the
+security headers.
+
+- A NUL character in the path, the query or a text body: no CKAN view can use one, and several
+  (package_show?id=%00, /dataset/%00) would answer 500.
+- A JSON body nested deeper than MAX_JSON_DEPTH: CKAN's json.loads would end in a
+  RecursionError (a 500). Counted without recursion, brackets inside strings left out.
+- Headers: no framing, no type sniffing, no referrer to other sites, no device access. The
+  policy keeps CKAN's own inline handlers working (its resource form uses some), so it limits
+  framing, plug-ins and the base URL, not scripts (see docs/dev/security-headers.md).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +22,30 @@ from flask import Response, request
 TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded", "text/")
 ESCAPED_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
 MAX_CHECKED_BODY = 1024 * 1024
+MAX_JSON_DEPTH = 32
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_STRING = re.compile(rb'"[^"]*"')
+_BRACKETS = bytes(range(256)).translate(None, b"[]{}")
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Content-Security-Policy": "frame-ancestors 'none'; object-src 'none'; base-uri 'self'",
+}
+
+
+def json_depth(body: bytes) -> int:
+    """How deep a JSON text nests (as hub.core.guard.json_depth: CKAN runs in its own venv)."""
+    bare = _STRING.sub(b"", _ESCAPE.sub(b"", body)).translate(None, _BRACKETS)
+    depth = deepest = 0
+    for byte in bare:
+        if byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
 
 
 def _has_nul() -> bool:
@@ -26,11 +59,30 @@ def _has_nul() -> bool:
     return False
 
 
-def refuse_nul_requests() -> Response | None:
-    if not _has_nul():
-        return None
-    message = "The request contains a NUL character (\\x00), which CKAN cannot process."
+def _too_deep() -> bool:
+    kind = request.content_type or ""
+    length = request.content_length or 0
+    if kind.startswith("application/json") and 0 < length <= MAX_CHECKED_BODY:
+        return json_depth(request.get_data(cache=True)) > MAX_JSON_DEPTH
+    return False
+
+
+def _refuse(message: str) -> Response:
     if request.path.startswith("/api/"):
         body = {"success": False, "error": {"__type": "Validation Error", "message": message}}
         return Response(json.dumps(body), status=400, mimetype="application/json")
     return Response(message, status=400, mimetype="text/plain")
+
+
+def refuse_unusable_requests() -> Response | None:
+    if _has_nul():
+        return _refuse("The request contains a NUL character (\\x00), which CKAN cannot process.")
+    if _too_deep():
+        return _refuse(f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.")
+    return None
+
+
+def security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

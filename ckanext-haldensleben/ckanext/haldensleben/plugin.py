@@ -47,9 +47,10 @@ class HaldenslebenPlugin(p.SingletonPlugin, DefaultTranslation):
     # IMiddleware
 
     def make_middleware(self, app, config):
-        from ckanext.haldensleben.middleware import refuse_nul_requests
+        from ckanext.haldensleben.middleware import refuse_unusable_requests, security_headers
 
-        app.before_request(refuse_nul_requests)
+        app.before_request(refuse_unusable_requests)
+        app.after_request(security_headers)
         return app
 
     # ITemplateHelpers
