@@ -104,3 +104,79 @@ def make_user(db):
         return user
 
     return make
+
+
+# -- what the run leaves behind in the demo stack ----------------------------------------------
+
+
+def _stack_sql(query: str, params: tuple = ()) -> list[tuple]:
+    """A statement on the stack's own database (not the test database), in the system scope."""
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    with psycopg.connect(
+        host=db["HOST"],
+        port=db["PORT"],
+        user=db["USER"],
+        password=db["PASSWORD"],
+        dbname=settings.CONFIG["HUB_DB_NAME"],
+    ) as conn:
+        conn.execute("SELECT set_config('hub.system', 'on', false)")
+        cursor = conn.execute(query, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def _stack_footprint() -> dict[str, object]:
+    """What a person sees of the demo stack: CKAN's public catalogue, organizations and users,
+    the region realm's users, and the rows of the hub's own (stack) database per tenant table."""
+    import requests
+
+    action = f"{settings.HUB_CKAN_URL}/api/3/action"
+    admin = {"Authorization": settings.HUB_CKAN_API_TOKEN or ""}
+    found: dict[str, object] = {
+        "CKAN datasets": requests.get(f"{action}/package_search?rows=0", timeout=30).json()[
+            "result"
+        ]["count"],
+        "CKAN organizations": sorted(
+            requests.get(f"{action}/organization_list", timeout=30).json()["result"]
+        ),
+        "CKAN users": sorted(
+            u["name"]
+            for u in requests.get(f"{action}/user_list", headers=admin, timeout=30).json()["result"]
+        ),
+        "Keycloak users": admin_client(settings.HUB_KEYCLOAK["realm"]).users_count(),
+        "Keycloak realms": sorted(r["realm"] for r in admin_client().get_realms()),
+    }
+    tables = [
+        row[0]
+        for row in _stack_sql(
+            "SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
+            " WHERE a.attname = 'tenant_id' AND c.relkind IN ('r', 'p')"
+            " AND c.relnamespace = 'public'::regnamespace AND NOT c.relispartition"
+            " ORDER BY 1"
+        )
+    ]
+    for table in tables:
+        if table == "sensors_deadletter":  # written by the stack's consumer, late; see below
+            continue
+        found[f"hub {table}"] = _stack_sql(f'SELECT count(*) FROM "{table}"')[0][0]
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _leaves_no_trace(request):
+    """`make test` leaves the demo stack as it found it (CKAN, Keycloak, the hub's database):
+    checked after the last test; a difference fails the run with what changed."""
+    if all("tests/unit/" in item.nodeid for item in request.session.items):
+        yield
+        return
+    before = _stack_footprint()
+    first_new = _stack_sql("SELECT coalesce(max(id), 0) + 1 FROM sensors_deadletter")[0][0]
+    yield
+    # The MQTT tests publish to the real broker, where the stack's own ingest consumer also
+    # listens: the dead letters it kept of those test messages are the tests' to remove (the
+    # count is not compared: the consumer may keep one a moment after the last test).
+    _stack_sql("DELETE FROM sensors_deadletter WHERE id >= %s", (first_new,))
+    after = _stack_footprint()
+    changed = {k: (before[k], after.get(k)) for k in before if before[k] != after.get(k)}
+    assert not changed, f"the tests left traces in the demo stack (before, after): {changed}"
