@@ -7,6 +7,7 @@ import contextlib
 import shutil
 import socket
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ from keycloak.exceptions import KeycloakDeleteError, KeycloakGetError
 from hub.accounts.models import User
 from hub.tenancy.context import system_context
 from hub.tenancy.models import Membership, Tenant
+from identity import demo
 from identity.keycloak import admin_client
 from tenants import reconcile
 
@@ -163,20 +165,83 @@ def _stack_footprint() -> dict[str, object]:
     return found
 
 
+def _demo_accounts() -> dict[str, set[str]]:
+    """The accounts the seeded demo people have in the hub, CKAN and the region realm: each is
+    created by the person's first sign-in (the brokered one also in the realm), not by `make up`."""
+    from tests.ckan.conftest import _ckan_sql
+
+    people = [*demo.REGION_PEOPLE, *demo.DIRECTORY_PEOPLE]
+    emails = [p.email for p in people]
+    brokered = [p.username for p in demo.DIRECTORY_PEOPLE]
+    realm = admin_client(settings.HUB_KEYCLOAK["realm"])
+    return {
+        "hub": {
+            str(row[0])
+            for row in _stack_sql("SELECT id FROM accounts_user WHERE email = ANY(%s)", (emails,))
+        },
+        "ckan": {
+            row[0]
+            for row in _ckan_sql(
+                "SELECT name FROM \"user\" WHERE state = 'active' AND email = ANY(%s)", (emails,)
+            )
+        },
+        "keycloak": {name for name in brokered if realm.get_user_id(name)},
+    }
+
+
+def _forget_first_sign_ins(before: dict[str, set[str]], blocker) -> None:
+    """Remove the demo people's accounts that this run's sign-ins created (and only those), so
+    that the next first sign-in on this stack is a first sign-in again."""
+    import requests
+    from django.db import connections
+
+    created = {k: v - before[k] for k, v in _demo_accounts().items()}
+    if created["hub"]:
+        # Through the ORM, for its cascades (memberships, API clients, votes), on the stack's
+        # database, in a thread of its own (Playwright's loop may still mark this one).
+        config = {**connections.settings["default"], "NAME": settings.CONFIG["HUB_DB_NAME"]}
+        config["OPTIONS"] = {k: v for k, v in config["OPTIONS"].items() if k != "pool"}
+        connections.settings["stack-cleanup"] = config
+
+        def remove() -> None:
+            try:
+                with system_context(using="stack-cleanup"):
+                    User.objects.using("stack-cleanup").filter(pk__in=created["hub"]).delete()
+            finally:
+                connections["stack-cleanup"].close()
+
+        with blocker.unblock(), ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(remove).result()
+        del connections.settings["stack-cleanup"]
+    for name in created["ckan"]:
+        requests.post(
+            f"{settings.HUB_CKAN_URL}/api/3/action/user_delete",
+            json={"id": name},
+            headers={"Authorization": settings.HUB_CKAN_API_TOKEN or ""},
+            timeout=30,
+        ).raise_for_status()
+    realm = admin_client(settings.HUB_KEYCLOAK["realm"])
+    for name in created["keycloak"]:
+        realm.delete_user(realm.get_user_id(name))
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _leaves_no_trace(request):
+def _leaves_no_trace(request, django_db_blocker):
     """`make test` leaves the demo stack as it found it (CKAN, Keycloak, the hub's database):
-    checked after the last test; a difference fails the run with what changed."""
+    checked after the last test; a difference fails the run with what changed. Signing in as a
+    demo person creates that person's accounts; those the run created are removed first."""
     if all("tests/unit/" in item.nodeid for item in request.session.items):
         yield
         return
     before = _stack_footprint()
+    accounts = _demo_accounts()
     first_new = _stack_sql("SELECT coalesce(max(id), 0) + 1 FROM sensors_deadletter")[0][0]
     yield
     # The MQTT tests publish to the real broker, where the stack's own ingest consumer also
     # listens: the dead letters it kept of those test messages are the tests' to remove (the
     # count is not compared: the consumer may keep one a moment after the last test).
     _stack_sql("DELETE FROM sensors_deadletter WHERE id >= %s", (first_new,))
+    _forget_first_sign_ins(accounts, django_db_blocker)
     after = _stack_footprint()
     changed = {k: (before[k], after.get(k)) for k in before if before[k] != after.get(k)}
     assert not changed, f"the tests left traces in the demo stack (before, after): {changed}"

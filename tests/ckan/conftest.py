@@ -14,6 +14,7 @@ import random
 import re
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,13 +72,31 @@ def _org_state(org: str) -> str | None:
     return found[0][0] if found else None
 
 
-def _datasets(org: str) -> list[tuple[str, str]]:
-    """(id, name) of the organization's active datasets."""
+def _org_id(org: str) -> str:
+    """The bulk actions match `org_id` against the datasets' owner_org: the id, never the name."""
+    return _ckan_sql('SELECT id FROM "group" WHERE name = %s AND is_organization', (org,))[0][0]
+
+
+def _datasets(org: str, private: bool) -> list[tuple[str, str]]:
+    """(id, name) of the organization's active datasets that are (not) private."""
     return _ckan_sql(
         'SELECT p.id, p.name FROM package p JOIN "group" g ON g.id = p.owner_org'
-        " WHERE g.name = %s AND p.state = 'active' AND p.type = 'dataset'",
-        (org,),
+        " WHERE g.name = %s AND p.state = 'active' AND p.type = 'dataset' AND p.private = %s",
+        (org, private),
     )
+
+
+def _bulk(admin: RemoteCKAN, action: str, ids: list[str], org: str) -> None:
+    """A bulk action in four concurrent slices: CKAN patches (and reindexes) one dataset at a
+    time, ~75 ms each, and its two workers can take two at once."""
+    org_id = _org_id(org)
+
+    def run(part: list[str]) -> None:
+        with RemoteCKAN(CKAN, apikey=admin.apikey) as own:  # a session per thread
+            own.call_action(action, {"datasets": part, "org_id": org_id})
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(run, [ids[i::4] for i in range(4) if ids[i::4]]))
 
 
 def _show(admin: RemoteCKAN) -> None:
@@ -87,22 +106,24 @@ def _show(admin: RemoteCKAN) -> None:
             admin.action.organization_patch(id=org, state="active")
         public = [
             i
-            for i, name in _datasets(org)
+            for i, name in _datasets(org, private=True)
             if re.fullmatch(rf"{org}-\d{{4}}", name) and int(name[-4:]) % 5 != 0
         ]
         if public:
-            admin.action.bulk_update_public(datasets=public, org_id=org)
+            _bulk(admin, "bulk_update_public", public, org)
 
 
 def hide(admin: RemoteCKAN) -> None:
     """The test catalogue out of sight: every dataset private, the organizations deleted."""
     for org in ORGS:
-        if _org_state(org) != "active":
+        state = _org_state(org)
+        if state is None:
             continue
-        ids = [i for i, _ in _datasets(org)]
+        ids = [i for i, _ in _datasets(org, private=False)]
         if ids:
-            admin.action.bulk_update_private(datasets=ids, org_id=org)
-        admin.action.organization_patch(id=org, state="deleted")
+            _bulk(admin, "bulk_update_private", ids, org)
+        if state == "active":
+            admin.action.organization_patch(id=org, state="deleted")
 
 
 def _seed(admin: RemoteCKAN) -> None:

@@ -34,7 +34,8 @@ def ckan_user_of(keycloak_username: str, realm: str = "region") -> str:
     sub = admin_client(realm).get_user_id(keycloak_username)
     with psycopg.connect(ckan_db_url()) as db:
         row = db.execute(
-            "SELECT name FROM \"user\" WHERE plugin_extras->'haldensleben_oidc'->>'sub' = %s",
+            "SELECT name FROM \"user\" WHERE plugin_extras->'haldensleben_oidc'->>'sub' = %s"
+            " AND state = 'active'",  # an earlier run's account of the person is deleted
             (sub,),
         ).fetchone()
     assert row, f"no CKAN user for {keycloak_username}"
