@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -113,6 +114,24 @@ def test_beat_schedules_the_tenant_reconcile():
     schedule = registry.beat_schedule()["reconcile-tenants"]
     assert schedule["task"] == "tenants.tasks.reconcile_tenants"
     assert schedule["schedule"] == 60.0 * 15
+
+
+def test_the_worker_is_one_process_with_beat_as_a_thread():
+    """ADR 0010: two task threads and beat in one process, no forked children."""
+    import psutil
+
+    from hub.celery import app
+
+    [stats] = app.control.inspect(timeout=10).stats().values()
+    assert stats["pool"]["implementation"] == "celery.concurrency.thread:TaskPool"
+    assert stats["pool"]["max-concurrency"] == 2
+    pid = int((Path(settings.STATE_DIR) / "run" / "worker.pid").read_text().split()[0])
+    assert psutil.Process(pid).children(recursive=True) == []
+    log = (Path(settings.STATE_DIR) / "log" / "worker.log").read_text(errors="replace")
+    last_start = log.rsplit("beat: Starting", 1)
+    assert len(last_start) == 2, "beat never started in the worker"
+    # A forked beat logs as its own process ("INFO/Beat"); the thread logs as the worker's.
+    assert last_start[0].rsplit("\n", 1)[-1].endswith("INFO/MainProcess] ")
 
 
 def test_web_serves_the_start_page_with_local_leaflet():
