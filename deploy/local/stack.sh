@@ -502,6 +502,7 @@ configure_ckan() {
     "api_token.jwt.decode.secret = string:$CKAN_SECRET_KEY" \
     "solr_url = http://127.0.0.1:1/solr-not-used" \
     "sqlalchemy.pool_pre_ping = true" \
+    "ckan.gravatar_default = disabled" \
     "ckan.plugins = activity datastore haldensleben_search haldensleben haldensleben_oidc scheming_datasets dcat" \
     "scheming.dataset_schemas = ckanext.haldensleben:schemas/dcatap_de.yaml" \
     "scheming.presets = ckanext.scheming:presets.json ckanext.dcat.schemas:presets.yaml" \

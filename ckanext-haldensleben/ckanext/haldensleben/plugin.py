@@ -27,6 +27,7 @@ class HaldenslebenPlugin(p.SingletonPlugin, DefaultTranslation):
 
         p.toolkit.add_template_directory(config_, "templates")
         p.toolkit.add_public_directory(config_, "public")
+        p.toolkit.add_resource("assets", "haldensleben")
         check_contributor_id(config_.get("ckanext.haldensleben.contributor_id"))
 
     # IValidators
@@ -50,7 +51,7 @@ class HaldenslebenPlugin(p.SingletonPlugin, DefaultTranslation):
         from ckanext.haldensleben.middleware import refuse_unusable_requests, security_headers
 
         app.before_request(refuse_unusable_requests)
-        app.after_request(security_headers)
+        app.after_request(security_headers(config.get("ckanext.haldensleben.hub_url") or ""))
         return app
 
     # ITemplateHelpers
