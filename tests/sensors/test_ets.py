@@ -6,7 +6,7 @@ Level 1 (Sensing Core) reads what `make up` seeded: every entity set must hold e
 first of each linked all the way (a Thing's HistoricalLocations, an Observation's
 FeatureOfInterest), `$ref`, `$value`, addressing. Levels 2 (Create-Update-Delete) and 3
 (Filtering) delete every entity they can see and expect an empty service: they are not run
-here (the hub has no PATCH/DELETE yet).
+here yet; docs/dev/sta-conformance.md lists what they check and what the hub still lacks.
 """
 
 from __future__ import annotations
