@@ -250,7 +250,8 @@ alive() {
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # The pid listening on a local TCP port (empty if none, or if it is not ours to see).
-port_holder() { ss -Htlnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+# Every process that listens on the port: gunicorn's workers share their master's socket.
+port_holders() { ss -Htlnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u; }
 
 # A process left over from this checkout (an orphaned gunicorn worker after its master was
 # killed, say): its command line or working directory is inside $ROOT or $STATE.
@@ -271,15 +272,18 @@ port_of() {
 # Make sure a port is free before a service starts on it: a leftover of ours is ended (its
 # process group, then itself), another program's port is a clear error.
 claim_port() {  # claim_port PORT MESSAGE
-  local port="$1" holder i
+  local port="$1" holders pid signal i
   port_busy "$port" || return 0
-  holder="$(port_holder "$port")"
-  if [ -n "$holder" ] && ours "$holder"; then
-    info "an orphaned process of this stack (pid $holder) still holds :$port; ending it"
-    kill -TERM -- "-$holder" 2>/dev/null || kill -TERM "$holder" 2>/dev/null || true
-    for ((i = 0; i < 30; i++)); do port_busy "$port" || return 0; sleep 0.5; done
-    kill -KILL -- "-$holder" 2>/dev/null || kill -KILL "$holder" 2>/dev/null || true
-    for ((i = 0; i < 10; i++)); do port_busy "$port" || return 0; sleep 0.5; done
+  holders="$(port_holders "$port")"
+  # Orphans of this stack (both workers of a killed gunicorn master, say) are ended, all of
+  # them; a port held by anything else stops the start.
+  for pid in $holders; do ours "$pid" || die "$2"; done
+  if [ -n "$holders" ]; then
+    info "orphaned processes of this stack (pid $(echo $holders)) still hold :$port; ending them"
+    for signal in TERM KILL; do
+      for pid in $holders; do kill "-$signal" -- "-$pid" 2>/dev/null || kill "-$signal" "$pid" 2>/dev/null || true; done
+      for ((i = 0; i < 30; i++)); do port_busy "$port" || return 0; sleep 0.5; done
+    done
   fi
   die "$2"
 }
@@ -721,7 +725,7 @@ cmd_status() {
       local port holder note="-"
       port="$(port_of "$s")"
       if [ -n "$port" ] && port_busy "$port"; then
-        holder="$(port_holder "$port")"
+        holder="$(port_holders "$port" | head -1)"
         if [ -n "$holder" ] && ours "$holder"; then
           note="orphan pid $holder holds :$port (make up ends it)"
         else
