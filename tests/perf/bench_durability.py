@@ -82,7 +82,7 @@ import redis  # noqa: E402
 import requests  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import Error as DatabaseError  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from hub.accounts.clients import forget_client  # noqa: E402
@@ -100,6 +100,7 @@ from hub.sensors.models import (  # noqa: E402
 )
 from hub.tenancy.context import system_context, tenant_context  # noqa: E402
 from hub.tenancy.models import Tenant  # noqa: E402
+from tests.perf.reports import remove_reports  # noqa: E402
 
 # The bench's own connections notice the PostgreSQL crash it causes; that is no news.
 logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
@@ -644,19 +645,7 @@ def wait_mails(ids: set[int], desc: str) -> tuple[Counter, bool]:
 
 def cleanup_reports() -> int:
     """Remove the bench's reports, their events and photos; how many reports."""
-    bench = "SELECT id FROM participation_report WHERE api_client = %(client)s"
-    marks = {"client": CLIENT_ID}
-    with transaction.atomic(), system_context(), connection.cursor() as cursor:
-        # A moderator may have merged a real report into a bench report meanwhile.
-        cursor.execute(
-            f"UPDATE participation_report SET duplicate_of_id = NULL"
-            f" WHERE duplicate_of_id IN ({bench}) AND id NOT IN ({bench})",
-            marks,
-        )
-        for table in ("participation_reportevent", "participation_reportphoto"):
-            cursor.execute(f"DELETE FROM {table} WHERE report_id IN ({bench})", marks)
-        cursor.execute(f"DELETE FROM participation_report WHERE id IN ({bench})", marks)
-        return cursor.rowcount
+    return len(remove_reports("api_client = %(client)s", {"client": CLIENT_ID}))
 
 
 def cleanup() -> dict[str, int]:

@@ -50,6 +50,7 @@ from hub.participation import services  # noqa: E402
 from hub.participation.models import OPEN, PUBLIC, Category, Report, Status  # noqa: E402
 from hub.participation.open311 import views as open311  # noqa: E402
 from hub.tenancy.context import system_context, tenant_context  # noqa: E402
+from tests.perf.reports import remove_reports  # noqa: E402
 
 HUB = f"http://127.0.0.1:{os.environ.get('HUB_WEB_PORT', '8000')}"
 REQUESTS = f"{HUB}/open311/v2/requests.json"
@@ -138,21 +139,9 @@ def cleanup() -> tuple[int, int]:
 
     Returns (seeded reports removed, reports of bench POSTs removed).
     """
-    bench = "SELECT id FROM participation_report WHERE source = %(mark)s OR api_client = %(client)s"
-    marks = {"mark": MARK, "client": CLIENT_ID}
-    with transaction.atomic(), system_context(), connection.cursor() as cursor:
-        # A moderator may have merged a real report into a bench report meanwhile.
-        cursor.execute(
-            f"UPDATE participation_report SET duplicate_of_id = NULL"
-            f" WHERE duplicate_of_id IN ({bench}) AND id NOT IN ({bench})",
-            marks,
-        )
-        for table in ("participation_reportevent", "participation_reportphoto"):
-            cursor.execute(f"DELETE FROM {table} WHERE report_id IN ({bench})", marks)
-        cursor.execute(
-            f"DELETE FROM participation_report WHERE id IN ({bench}) RETURNING source", marks
-        )
-        sources = [source for (source,) in cursor.fetchall()]
+    sources = remove_reports(
+        "source = %(mark)s OR api_client = %(client)s", {"mark": MARK, "client": CLIENT_ID}
+    )
     ApiClient.objects.filter(client_id=CLIENT_ID).delete()
     User.objects.filter(username=CLIENT_ID, is_active=False, keycloak_sub=None).delete()
     forget_client(CLIENT_ID)
