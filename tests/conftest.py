@@ -189,30 +189,49 @@ def _demo_accounts() -> dict[str, set[str]]:
     }
 
 
+@contextlib.contextmanager
+def on_stack_db(blocker, application_name: str):
+    """A runner of `work(alias)` with the ORM on the stack's own database (the one the hub on
+    :8000 writes to), in the system scope.
+
+    The work runs in a thread of its own: Playwright's sync API keeps an event loop running in
+    the test's thread, and Django refuses database work there.
+    """
+    from django.db import connections
+
+    alias = f"stack-{application_name}"
+    config = {**connections.settings["default"], "NAME": settings.CONFIG["HUB_DB_NAME"]}
+    config["OPTIONS"] = {k: v for k, v in config["OPTIONS"].items() if k != "pool"}
+    config["OPTIONS"]["application_name"] = application_name
+    connections.settings[alias] = config
+
+    def in_thread(work):
+        try:
+            with system_context(using=alias):
+                return work(alias)
+        finally:
+            connections[alias].close()
+
+    def run(work):
+        with blocker.unblock(), ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(in_thread, work).result()
+
+    try:
+        yield run
+    finally:
+        del connections.settings[alias]
+
+
 def _forget_first_sign_ins(before: dict[str, set[str]], blocker) -> None:
     """Remove the demo people's accounts that this run's sign-ins created (and only those), so
     that the next first sign-in on this stack is a first sign-in again."""
     import requests
-    from django.db import connections
 
     created = {k: v - before[k] for k, v in _demo_accounts().items()}
     if created["hub"]:
-        # Through the ORM, for its cascades (memberships, API clients, votes), on the stack's
-        # database, in a thread of its own (Playwright's loop may still mark this one).
-        config = {**connections.settings["default"], "NAME": settings.CONFIG["HUB_DB_NAME"]}
-        config["OPTIONS"] = {k: v for k, v in config["OPTIONS"].items() if k != "pool"}
-        connections.settings["stack-cleanup"] = config
-
-        def remove() -> None:
-            try:
-                with system_context(using="stack-cleanup"):
-                    User.objects.using("stack-cleanup").filter(pk__in=created["hub"]).delete()
-            finally:
-                connections["stack-cleanup"].close()
-
-        with blocker.unblock(), ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(remove).result()
-        del connections.settings["stack-cleanup"]
+        # Through the ORM, for its cascades (memberships, API clients, votes).
+        with on_stack_db(blocker, "hub-test-cleanup") as run:
+            run(lambda db: User.objects.using(db).filter(pk__in=created["hub"]).delete())
     for name in created["ckan"]:
         requests.post(
             f"{settings.HUB_CKAN_URL}/api/3/action/user_delete",

@@ -13,24 +13,21 @@ import email
 import email.policy
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from hub.accounts.models import User
 from hub.participation.models import Report
-from hub.tenancy.context import system_context
 from identity import demo
 from identity.keycloak import admin_client
 from tests.browser.steps import SLUG, Person, open_context
+from tests.conftest import on_stack_db
 
 T = TypeVar("T")
 CHROMIUM = "/usr/bin/chromium"  # Debian's: no browser download
-STACK_DB = "stack"  # the alias of the stack's own database, next to pytest-django's test database
 
 
 @pytest.fixture(scope="package")
@@ -63,30 +60,10 @@ def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
 
 @pytest.fixture(scope="package")
 def stack_db(django_db_blocker) -> Iterator[Callable[[Callable[[str], T]], T]]:
-    """Run `work(alias)` with the ORM on the stack's own database (the one the hub on :8000
-    writes to), in the system scope.
-
-    The work runs in a thread of its own: Playwright's sync API keeps an event loop running in
-    the test's thread, and Django refuses database work there.
-    """
-    config = {**connections.settings["default"], "NAME": settings.CONFIG["HUB_DB_NAME"]}
-    config["OPTIONS"] = {k: v for k, v in config["OPTIONS"].items() if k != "pool"}
-    config["OPTIONS"]["application_name"] = "hub-browser-tests"
-    connections.settings[STACK_DB] = config
-
-    def in_thread(work: Callable[[str], T]) -> T:
-        try:
-            with system_context(using=STACK_DB):
-                return work(STACK_DB)
-        finally:
-            connections[STACK_DB].close()
-
-    def run(work: Callable[[str], T]) -> T:
-        with django_db_blocker.unblock(), ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(in_thread, work).result()
-
-    yield run
-    del connections.settings[STACK_DB]
+    """Run `work(alias)` with the ORM on the stack's own database, in the system scope, in a
+    thread of its own (see tests.conftest.on_stack_db)."""
+    with on_stack_db(django_db_blocker, "hub-browser-tests") as run:
+        yield run
 
 
 @pytest.fixture(scope="package")
