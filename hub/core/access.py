@@ -2,10 +2,11 @@
 """Who may use an endpoint, declared on the view itself.
 
 Every view the registry mounts carries an `Access`: a rule for reading (GET, HEAD) and one for
-writing (POST, PUT, PATCH, DELETE). The rules are checked where they belong (tenant roles by
-`hub.tenancy.permissions`, secrets by the view); declaring them here lets the isolation matrix
-walk every endpoint and aim the right callers at it. A view without a declaration fails that
-test, so nothing is mounted without someone deciding who may use it.
+writing (POST, and PATCH or DELETE where the view declares them). The rules are checked where
+they belong (tenant roles by `hub.tenancy.permissions`, secrets by the view); declaring them
+here lets the isolation matrix walk every endpoint and aim the right callers at it. A view
+without a declaration fails that test, so nothing is mounted without someone deciding who may
+use it.
 
 Rules:
 - ``PUBLIC``: anyone; the answer holds only public data (open data, published reports).
@@ -46,24 +47,34 @@ class Access:
     # HOLDER: the URL parameter that is the secret; SIGNED_IN: the parameter naming the
     # person's own thing (an API client), which nobody else may reach.
     holder_param: str = ""
+    # The methods that write: POST, unless the view also changes (PATCH) and deletes.
+    write_methods: tuple[str, ...] = ("POST",)
 
     def rule_for(self, method: str) -> str | None:
         return self.read if method.upper() in ("GET", "HEAD") else self.write
 
     @property
     def methods(self) -> tuple[str, ...]:
-        """The HTTP methods the declaration admits (reads GET and HEAD, writes POST)."""
+        """The HTTP methods the declaration admits (reads GET and HEAD, writes POST or the
+        declared `write_methods`)."""
         return (("GET", "HEAD") if self.read is not None else ()) + (
-            ("POST",) if self.write is not None else ()
+            self.write_methods if self.write is not None else ()
         )
 
 
-def declare(read: str | None = PUBLIC, write: str | None = None, *, holder_param: str = ""):
-    """Decorate a view with who may read and who may write through it.
+def declare(
+    read: str | None = PUBLIC,
+    write: str | None = None,
+    *,
+    holder_param: str = "",
+    write_methods: tuple[str, ...] = ("POST",),
+):
+    """Decorate a view with who may read and who may write through it (with POST, or the
+    `write_methods` named).
 
     A method the declaration does not admit is refused with 405 before anything else (signing
     in, reading the body), in the error shape of the view's surface."""
-    access = Access(read, write, holder_param)
+    access = Access(read, write, holder_param, tuple(write_methods))
     allowed = ", ".join(access.methods)
 
     def mark(view: V) -> V:

@@ -72,9 +72,8 @@ def _page_endpoints() -> list[Endpoint]:
         for route, pattern in _patterns(module.urlpatterns, entry.prefix):
             declared = access_of(pattern.callback)
             methods = []
-            if declared is not None:
-                methods += ["GET"] if declared.read is not None else []
-                methods += ["POST"] if declared.write is not None else []
+            if declared is not None:  # every method it admits, HEAD aside (GET answers it)
+                methods = [m for m in declared.methods if m != "HEAD"]
             found.append(
                 Endpoint(
                     surface=entry.surface,
