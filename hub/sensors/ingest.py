@@ -26,7 +26,10 @@ from hub.tenancy.context import system_context
 MAX_PAYLOAD = 256 * 1024  # bytes of one message; a sensor sends far less
 MAX_DEAD_LETTER = 1024 * 1024  # what is kept of a refused payload
 FUTURE = dt.timedelta(days=1)
-PAST = dt.timedelta(days=3650)
+PAST = dt.timedelta(days=3650)  # a device's clock this far behind is wrong
+# What a writer of the SensorThings API may store: older series (a municipality's gauge records
+# from the 1990s) are data; earlier times are mistakes, and each month costs a partition.
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 CACHE_SECONDS = 60.0
 UNKNOWN_SECONDS = 5.0  # an unknown device may be registered any moment: ask again soon
 
@@ -40,6 +43,7 @@ class Row:
     result_json: str | None
     source_id: str
     feature_id: int | None = None  # named by the writer; else generated (write())
+    result_time: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -137,12 +141,16 @@ class Resolver:
         return rows
 
 
-def _check_time(when: dt.datetime) -> None:
+def _check_time(when: dt.datetime, earliest: dt.datetime | None = None) -> None:
+    """A device's time: at most a day ahead and ten years back; a writer's (`earliest`
+    given): at most a day ahead and not before `earliest`."""
     now = dt.datetime.now(dt.UTC)
     if when > now + FUTURE:
         raise PayloadInvalid(f"time {when.isoformat()} is more than a day in the future")
-    if when < now - PAST:
+    if earliest is None and when < now - PAST:
         raise PayloadInvalid(f"time {when.isoformat()} is more than ten years ago")
+    if earliest is not None and when < earliest:
+        raise PayloadInvalid(f"time {when.isoformat()} is before {earliest.year}")
 
 
 def _row(
@@ -163,10 +171,13 @@ def _row(
 
 
 def observation_row(
-    datastream_id: int, tenant_id: int, numeric: bool, doc: Any, body: bytes
+    datastream_id: int, tenant_id: int, numeric: bool, doc: Any, body: bytes, *, written=False
 ) -> Row:
     """A SensorThings Observation as POSTed or published on
-    `v1.1/Datastreams(<id>)/Observations`: phenomenonTime and result (resultTime optional)."""
+    `v1.1/Datastreams(<id>)/Observations`: phenomenonTime and result (resultTime optional).
+
+    A device's message (MQTT) keeps the device window of ten years; a writer of the API
+    (`written`) may store older series, back to EARLIEST."""
     import hashlib
 
     from connectors.lorawan import parse_time
@@ -175,12 +186,17 @@ def observation_row(
         raise PayloadInvalid("an Observation is a JSON object")
     if "result" not in doc:
         raise PayloadInvalid("result is missing")
+    earliest = EARLIEST if written else None
     when = parse_time(doc.get("phenomenonTime"), "phenomenonTime")
-    _check_time(when)
+    _check_time(when, earliest)
+    result_time = None
+    if doc.get("resultTime") is not None:
+        result_time = parse_time(doc["resultTime"], "resultTime")
+        _check_time(result_time, earliest)
     value = doc["result"]
     result, result_json = (number(value, "result"), None) if numeric else (None, json.dumps(value))
     source = str(doc.get("@iot.id") or hashlib.sha256(body).hexdigest()[:32])
-    return Row(tenant_id, datastream_id, when, result, result_json, source)
+    return Row(tenant_id, datastream_id, when, result, result_json, source, None, result_time)
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -210,11 +226,11 @@ def write(cursor, rows: list[Row]) -> int:
     cursor.execute(
         "CREATE TEMP TABLE IF NOT EXISTS ingest_rows (tenant_id bigint, datastream_id bigint,"
         " phenomenon_time timestamptz, result double precision, result_json jsonb,"
-        " source_id text, feature_id bigint) ON COMMIT DELETE ROWS"
+        " source_id text, feature_id bigint, result_time timestamptz) ON COMMIT DELETE ROWS"
     )
     with cursor.copy(
         "COPY ingest_rows (tenant_id, datastream_id, phenomenon_time, result, result_json,"
-        " source_id, feature_id) FROM STDIN"
+        " source_id, feature_id, result_time) FROM STDIN"
     ) as copy:
         for r in rows:
             copy.write_row(
@@ -226,6 +242,7 @@ def write(cursor, rows: list[Row]) -> int:
                     r.result_json,
                     r.source_id,
                     r.feature_id,
+                    r.result_time,
                 )
             )
     _generate_features(cursor)
@@ -237,10 +254,10 @@ def write(cursor, rows: list[Row]) -> int:
         " JOIN sensors_thing_locations tl ON tl.thing_id = d.thing_id"
         " JOIN sensors_location l ON l.id = tl.location_id ORDER BY d.id, l.id DESC)"
         " INSERT INTO sensors_observation (tenant_id, datastream_id, phenomenon_time, result,"
-        " result_json, source_id, feature_id)"
+        " result_json, source_id, feature_id, result_time)"
         " SELECT DISTINCT ON (b.datastream_id, b.phenomenon_time, b.source_id) b.tenant_id,"
         " b.datastream_id, b.phenomenon_time, b.result, b.result_json, b.source_id,"
-        " COALESCE(b.feature_id, g.feature_id) FROM ingest_rows b"
+        " COALESCE(b.feature_id, g.feature_id), b.result_time FROM ingest_rows b"
         " LEFT JOIN generated g ON g.datastream_id = b.datastream_id"
         " ON CONFLICT (datastream_id, phenomenon_time, source_id) DO NOTHING"
     )
@@ -256,6 +273,19 @@ def write(cursor, rows: list[Row]) -> int:
         " WHERE l.phenomenon_time <= EXCLUDED.phenomenon_time"
     )
     return inserted
+
+
+def refresh_latest(cursor, datastream_ids: list[int]) -> None:
+    """The latest value of these datastreams again from their observations, after one of
+    them was changed or deleted through the API (write() only ever moves it forward)."""
+    cursor.execute("DELETE FROM sensors_latest WHERE datastream_id = ANY(%s)", [datastream_ids])
+    cursor.execute(
+        "INSERT INTO sensors_latest (datastream_id, tenant_id, phenomenon_time, result,"
+        " result_json) SELECT DISTINCT ON (datastream_id) datastream_id, tenant_id,"
+        " phenomenon_time, result, result_json FROM sensors_observation"
+        " WHERE datastream_id = ANY(%s) ORDER BY datastream_id, phenomenon_time DESC",
+        [datastream_ids],
+    )
 
 
 def _generate_features(cursor) -> None:

@@ -112,9 +112,10 @@ class ObservedProperty(TenantOwned):
 class Datastream(TenantOwned):
     MEASUREMENT = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement"
     thing = models.ForeignKey(Thing, on_delete=models.CASCADE, related_name="datastreams")
-    sensor = models.ForeignKey(Sensor, on_delete=models.PROTECT, related_name="datastreams")
+    # Deleting a Sensor or an ObservedProperty deletes its Datastreams (SensorThings 1.1, 10.4).
+    sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="datastreams")
     observed_property = models.ForeignKey(
-        ObservedProperty, on_delete=models.PROTECT, related_name="datastreams"
+        ObservedProperty, on_delete=models.CASCADE, related_name="datastreams"
     )
     name = models.CharField(_("Name"), max_length=200)
     description = models.TextField(_("Beschreibung"), blank=True)

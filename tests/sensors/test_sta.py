@@ -12,7 +12,7 @@ from django.db import connection
 
 from hub.accounts import auth
 from hub.sensors import ingest
-from hub.sensors.models import Thing
+from hub.sensors.models import Observation, Thing
 from hub.sensors.sta.observations import TimeTextLoader
 from hub.tenancy.context import system_context
 from tests.identity.test_isolation import token_for
@@ -364,21 +364,125 @@ class TestCreateUpdateDelete:
             assert refused.status_code == 400
             assert message in refused.json()["message"]
         other = data["barleben"].streams["co2"].pk
-        assert (
-            _post(
-                client,
-                f"{STA}/Datastreams({other})/Observations",
-                observation,
-                tokens["haldensleben"],
-            ).status_code
-            == 403
-        )
+        into_other = f"{STA}/Datastreams({other})/Observations"
+        # Barleben's station is private: to Haldensleben's editor it does not exist.
+        assert _post(client, into_other, observation, tokens["haldensleben"]).status_code == 404
+        with system_context():
+            Thing.objects.filter(pk=data["barleben"].thing.pk).update(public=True)
+        assert _post(client, into_other, observation, tokens["haldensleben"]).status_code == 403
         assert _post(client, url + "Things", "{kaputt", tokens["haldensleben"]).status_code == 400
         assert (
             _post(client, url + "Things", {"name": ""}, tokens["haldensleben"]).status_code == 400
         )
         with system_context():
             assert Thing.objects.filter(name="").count() == 0
+
+    def test_changing_and_deleting_with_what_depends_on_it(self, client, data, tokens):
+        token, url = tokens["haldensleben"], "/t/haldensleben/sta/v1.1/"
+        made = _post(client, url + "Things", THING, token).json()
+        thing = made["@iot.id"]
+        [stream] = get(client, f"Things({thing})/Datastreams", token).json()["value"]
+        observations = url + f"Datastreams({stream['@iot.id']})/Observations"
+        for day, value in ((1, 10), (2, 12.5), (3, 14)):
+            body = {"phenomenonTime": f"2026-11-0{day}T08:00:00Z", "result": value}
+            assert _post(client, observations, body, token).status_code == 201
+        served = get(client, f"Datastreams({stream['@iot.id']})/Observations", token).json()
+        assert [o["result"] for o in served["value"]] == [10, 12.5, 14]
+        assert json.dumps(served).count('"result": 10,') == 1  # 10, not 10.0
+
+        def patch(path, body, who=token):
+            headers = {"authorization": f"Bearer {who}"} if who else {}
+            return client.patch(
+                url + path, json.dumps(body), content_type="application/json", headers=headers
+            )
+
+        assert patch(f"Things({thing})", {"description": "neu"}, who=None).status_code == 401
+        assert patch(
+            f"Things({thing})", {"description": "neu"}, tokens["barleben"]
+        ).status_code in (
+            403,
+            404,
+        )
+        changed = patch(f"Things({thing})", {"description": "neu", "properties": {"km": 3}})
+        assert changed.status_code == 200, changed.content
+        assert (changed.json()["description"], changed.json()["properties"]) == ("neu", {"km": 3})
+        assert patch(f"Things({thing})", {"colour": "rot"}).status_code == 400
+        inline = {"Locations": [{"name": "x", "encodingType": "application/geo+json"}]}
+        assert patch(f"Things({thing})", inline).status_code == 400
+        # New Locations replace the old ones and are recorded as a HistoricalLocation.
+        place = _post(
+            client,
+            url + "Locations",
+            {
+                "name": "Wehr",
+                "encodingType": "application/geo+json",
+                "location": {"type": "Point", "coordinates": [11.43, 52.3]},
+            },
+            token,
+        ).json()
+        assert (
+            patch(f"Things({thing})", {"Locations": [{"@iot.id": place["@iot.id"]}]}).status_code
+            == 200
+        )
+        now = get(client, f"Things({thing})/Locations", token).json()["value"]
+        assert [p["name"] for p in now] == ["Wehr"]
+        history = get(
+            client, f"Things({thing})/HistoricalLocations", token, **{"$expand": "Locations"}
+        )
+        assert sorted(h["Locations"][0]["name"] for h in history.json()["value"]) == [
+            "Brücke",
+            "Wehr",
+        ]
+        # Moving the newest observation back a month: the latest value follows.
+        newest = served["value"][-1]["@iot.id"]
+        moved = patch(f"Observations({newest})", {"phenomenonTime": "2026-10-01T08:00:00Z"})
+        assert moved.status_code == 200, moved.content
+        latest = client.get("/api/v1/t/haldensleben/sensoren/aktuell.json").json()["datastreams"]
+        assert {d["datastream"]: d["result"] for d in latest}[stream["@iot.id"]] == 12.5
+        # Deleting the Sensor deletes its Datastream and the Datastream's Observations.
+        [sensor] = [get(client, f"Datastreams({stream['@iot.id']})/Sensor", token).json()]
+        gone = client.delete(
+            url + f"Sensors({sensor['@iot.id']})", headers={"authorization": f"Bearer {token}"}
+        )
+        assert gone.status_code == 200
+        assert get(client, f"Datastreams({stream['@iot.id']})", token).status_code == 404
+        with system_context():
+            assert not Observation.objects.filter(datastream_id=stream["@iot.id"]).exists()
+            assert Thing.objects.filter(pk=thing).exists()  # the Thing stays
+        again = client.delete(
+            url + f"Sensors({sensor['@iot.id']})", headers={"authorization": f"Bearer {token}"}
+        )
+        assert again.status_code == 404
+
+    def test_filters_compare_as_the_standard_says(self, client, data, tokens):
+        stream = data["haldensleben"].streams["temperature"]
+        rows = [
+            ingest.Row(
+                stream.tenant_id,
+                stream.pk,
+                dt.datetime(2026, 3, n, tzinfo=dt.UTC),
+                float(n),
+                None,
+                f"n{n}",
+            )
+            for n in range(1, 13)
+        ]
+        with system_context(), connection.cursor() as cursor:
+            ingest.write(cursor.cursor, rows)
+        path = f"Datastreams({stream.pk})/Observations"
+        # A text literal compares the result as text: '4' … '9' are greater than '3'.
+        march = (
+            " and phenomenonTime ge 2026-03-01T00:00:00Z and phenomenonTime lt 2026-04-01T00:00:00Z"
+        )
+        texts = get(client, path, **{"$filter": "result gt '3'" + march}).json()["value"]
+        assert sorted(o["result"] for o in texts) == [4, 5, 6, 7, 8, 9]
+        numbers = get(client, path, **{"$filter": "result gt 3" + march}).json()["value"]
+        assert sorted(o["result"] for o in numbers) == list(range(4, 13))
+        # ne leaves out what has no value (resultTime is null everywhere here).
+        unequal = get(client, path, **{"$filter": "resultTime ne 2026-03-01T00:00:00Z"}).json()[
+            "value"
+        ]
+        assert unequal == []
 
 
 class TestDataArray:

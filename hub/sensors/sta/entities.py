@@ -38,8 +38,16 @@ class EntitySet:
     default_order: tuple[str, ...] = ("id",)
 
 
+def whole(value: float) -> float | int:
+    """A number as it was written: 10, not 10.0, when it has no fraction (results are kept as
+    double precision; clients and the OGC suite compare the text)."""
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
 def _geojson(geometry) -> Any:
-    return json.loads(geometry.geojson) if geometry is not None else None
+    if geometry is None:
+        return None
+    return json.loads(geometry.geojson, parse_float=lambda text: whole(float(text)))
 
 
 def _public_thing(path: str) -> Callable[[frozenset[int]], Q]:
@@ -57,7 +65,9 @@ def _own_or(path: str) -> Callable[[frozenset[int]], Q]:
 
 
 def _result(observation) -> Any:
-    return observation.result if observation.result is not None else observation.result_json
+    if observation.result is not None:
+        return whole(observation.result)
+    return observation.result_json
 
 
 SETS: dict[str, EntitySet] = {

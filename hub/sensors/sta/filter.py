@@ -24,10 +24,14 @@ from django.db.models import (
     FloatField,
     Func,
     Q,
+    TextField,
     Value,
 )
 from django.db.models.functions import (
+    Cast,
     Ceil,
+    Coalesce,
+    Collate,
     Concat,
     ExtractDay,
     ExtractHour,
@@ -298,18 +302,37 @@ def _expr(term: Any):
     raise FilterError("$filter: a condition cannot be used as a value")
 
 
+def _result_text(field: Field) -> Any:
+    """An Observation's result as the text it is served as: a number as PostgreSQL writes a
+    double (10, 2.5: as the JSON), any other result as its JSON text (a string unquoted)."""
+    json_path = field.path[: -len("result")] + "result_json"
+    number = Cast(F(field.path), TextField())
+    other = Func(F(json_path), template="(%(expressions)s #>> '{}')", output_field=TextField())
+    return Collate(Coalesce(number, other), "C")  # code-point order, as a Java String compares
+
+
+def _is_result(term: Any) -> bool:
+    return isinstance(term, Field) and term.name.rsplit("/", 1)[-1] == "result"
+
+
 def compare(left: Any, operator: str, right: Any) -> Q:
     lookup = COMPARISON[operator]
     if isinstance(right, Field) and not isinstance(left, Field):  # 5 lt result → result gt 5
         left, right = right, left
         lookup = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte"}.get(lookup, lookup)
+    if _is_result(left) and isinstance(right, Literal) and isinstance(right.value, str):
+        # A result compared with a text compares as text (OData: the literal's type decides),
+        # as FROST-Server does: result gt '3' holds for 4…9, not for 10.
+        left, right = Computed(_result_text(left)), Literal(right.value)
     if isinstance(left, Field):
         if isinstance(right, Literal) and right.value is None:
             condition = Q(**{f"{left.path}__isnull": True})
-        else:
-            value = right.value if isinstance(right, Literal) else _expr(right)
-            condition = Q(**{f"{left.path}__{lookup}": value})
-        return ~condition if operator == "ne" else condition
+            return ~condition if operator == "ne" else condition
+        value = right.value if isinstance(right, Literal) else _expr(right)
+        condition = Q(**{f"{left.path}__{lookup}": value})
+        if operator == "ne":  # as in SQL (and FROST-Server): a missing value is not unequal
+            return ~condition & Q(**{f"{left.path}__isnull": False})
+        return condition
     # Two computed terms: compare them in SQL.
     from django.db.models import lookups
 

@@ -17,6 +17,8 @@ from psycopg.adapt import Loader
 from psycopg.types.datetime import TimestamptzLoader
 from psycopg.types.json import JsonbLoader
 
+from hub.sensors.sta.entities import whole
+
 # The order of a fetched row.
 COLUMNS = ("id", "datastream_id", "phenomenon_time", "result_time", "result", "result_json")
 # The components of a dataArray in FROST-Server's order (when $select does not name them).
@@ -71,7 +73,7 @@ def entities(rows: Iterable[tuple], base: str, select: list[str] | None) -> list
                 "@iot.selfLink": f"{prefix}{pk})",
                 "phenomenonTime": phenomenon,
                 "resultTime": result_time,
-                "result": result if result is not None else result_json,
+                "result": whole(result) if result is not None else result_json,
                 "Datastream@iot.navigationLink": f"{prefix}{pk})/Datastream",
                 "FeatureOfInterest@iot.navigationLink": f"{prefix}{pk})/FeatureOfInterest",
             }
@@ -90,7 +92,7 @@ def entities(rows: Iterable[tuple], base: str, select: list[str] | None) -> list
         if "resultTime" in wanted:
             one["resultTime"] = result_time
         if "result" in wanted:
-            one["result"] = result if result is not None else result_json
+            one["result"] = whole(result) if result is not None else result_json
         if "Datastream" in wanted:
             one["Datastream@iot.navigationLink"] = f"{prefix}{pk})/Datastream"
         if "FeatureOfInterest" in wanted:
@@ -105,7 +107,7 @@ def data_array(rows: Iterable[tuple], base: str, select: list[str] | None) -> li
     full = len(components) == len(COMPONENTS)
     groups: dict[int, list[list]] = {}
     for pk, stream, phenomenon, result_time, result, result_json in rows:
-        value = result if result is not None else result_json
+        value = whole(result) if result is not None else result_json
         if full:
             item = [pk, phenomenon, value, result_time]
         else:

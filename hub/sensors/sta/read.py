@@ -240,6 +240,11 @@ def _root(base: str) -> dict:
                 "http://www.opengis.net/spec/iot_sensing/1.1/req/resource-path/resource-path-to-entities",
                 "http://www.opengis.net/spec/iot_sensing/1.1/req/request-data",
                 "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/create-entity",
+                "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/link-to-existing-entities",
+                "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/deep-insert",
+                "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/update-entity",
+                "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/delete-entity",
+                "http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete/historical-location-auto-creation",
             ]
         },
     }

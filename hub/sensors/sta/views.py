@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The SensorThings API v1.1 (sensing part): reading with $filter, $expand, $select, $orderby,
-$top, $skip and $count, and creating Things, Locations, Sensors, ObservedProperties,
-Datastreams and Observations.
+$top, $skip and $count; creating (POST), changing (PATCH) and deleting (DELETE) every entity
+(`hub.sensors.sta.write`).
 
     /sta/v1.1/                  every tenant's public things, and the caller's own
     /t/<slug>/sta/v1.1/         one tenant's; creating needs a role on it
 
 Reading needs no account for public things (open data); a Bearer token of the hub (a person or
-an API client) also shows its tenants' private things. Creating needs a Bearer token with the
-role editor, developer, tenant-admin or region-admin on the tenant. Errors are answered as
+an API client) also shows its tenants' private things. Writing needs a Bearer token with the
+role editor, developer, tenant-admin or region-admin on the entity's tenant. Errors are answered as
 SensorThings servers do (`render_error`): {"code", "type": "error", "message"}.
 """
 
@@ -30,7 +30,7 @@ from hub.sensors.sta.entities import RESULT
 from hub.sensors.sta.filter import FilterError
 from hub.sensors.sta.query import DATA_ARRAY, options
 from hub.sensors.sta.read import Reader, _plain, _root, _walk
-from hub.sensors.sta.write import WRITERS, create
+from hub.sensors.sta.write import WRITERS, create, delete, update
 from hub.tenancy.context import system_context
 from hub.tenancy.models import CASCADING_ROLES, Tenant
 from hub.tenancy.selectors import descendants
@@ -68,7 +68,7 @@ def _caller(request: HttpRequest) -> Caller:
     return Caller(frozenset(visible), principal)
 
 
-@access.declare(access.PUBLIC, access.roles(WRITERS))
+@access.declare(access.PUBLIC, access.roles(WRITERS), write_methods=("POST", "PATCH", "DELETE"))
 @csrf_exempt
 def sta(request: HttpRequest, path: str, slug: str | None = None) -> HttpResponse:
     try:
@@ -84,10 +84,11 @@ def _handle(request: HttpRequest, path: str, slug: str | None) -> HttpResponse:
     base = request.build_absolute_uri(f"/t/{slug}/sta/v1.1/" if slug else "/sta/v1.1/")
     caller = _caller(request)
     reader = Reader(request, base, caller, tenant)
-    if request.method == "POST":
-        return create(request, reader, path)
-    if request.method != "GET":
-        raise MethodNotAllowed("this API reads (GET) and creates (POST)")
+    writes = {"POST": create, "PATCH": update, "DELETE": delete}
+    if request.method in writes:
+        return writes[request.method](request, reader, path)
+    if request.method not in ("GET", "HEAD"):
+        raise MethodNotAllowed("this API reads (GET), creates (POST), changes (PATCH), deletes")
     opts = options(dict(request.GET.items()))
     segments = [s for s in path.split("/") if s]
     ref = bool(segments) and segments[-1] == "$ref"  # links only (§9.2.4 of the standard)
