@@ -28,8 +28,9 @@ def test_comparison_becomes_a_lookup():
     assert parse("result gt 20", resolve) == Q(result__gt=20)
 
 
-def test_ne_is_a_negated_exact():
-    assert parse("name ne 'a'", resolve) == ~Q(name__exact="a")
+def test_ne_is_a_negated_exact_that_leaves_out_missing_values():
+    assert parse("name ne 'a'", resolve) == ~Q(name__exact="a") & Q(name__isnull=False)
+    assert parse("name ne null", resolve) == ~Q(name__isnull=True)
 
 
 def test_and_or_not_keep_their_precedence():
