@@ -264,3 +264,11 @@ def _leaves_no_trace(request, django_db_blocker):
     after = _stack_footprint()
     changed = {k: (before[k], after.get(k)) for k in before if before[k] != after.get(k)}
     assert not changed, f"the tests left traces in the demo stack (before, after): {changed}"
+
+
+@pytest.fixture
+def smtp(settings):
+    """Mail through the stack's real SMTP sink (var/mail/), not Django's in-memory backend;
+    the folder the sink writes to (tests.participation.test_mail.mails_to reads it)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    return Path(settings.HUB_MAIL_DIR)

@@ -21,12 +21,6 @@ from tests.participation.conftest import post_report
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
-@pytest.fixture
-def smtp(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    return Path(settings.HUB_MAIL_DIR)
-
-
 def mails_to(
     folder: Path, address: str, wait: float = 10.0, count: int = 1
 ) -> list[email.message.EmailMessage]:
