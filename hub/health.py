@@ -16,6 +16,7 @@ from paho.mqtt.client import MQTTErrorCode
 
 from hub.core import mqtt
 from hub.core.access import public
+from hub.core.registry import registry
 
 
 def _postgresql(timeout: float) -> str:
@@ -90,6 +91,20 @@ def check_all(timeout: float) -> dict[str, dict[str, object]]:
 def healthz(request):
     checks = check_all(settings.HUB_HEALTH_TIMEOUT)
     healthy = all(result["status"] == "ok" for result in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
-    )
+    body: dict[str, object] = {"status": "ok" if healthy else "error", "checks": checks}
+    if healthy:
+        body["notes"] = notes()
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def notes() -> dict[str, list[str]]:
+    """What the apps registered for operators to know (hub.core.registry.add_health_note)."""
+    found: dict[str, list[str]] = {}
+    for name, source in registry.health_notes.items():
+        try:
+            listed = source()
+        except Exception as exc:  # a note that fails is itself worth a note, not a 500
+            listed = [f"{type(exc).__name__}: {exc}"[:300]]
+        if listed:
+            found[name] = listed
+    return found

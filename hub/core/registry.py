@@ -217,6 +217,8 @@ class Registry:
     search_providers: list[SearchProvider] = field(default_factory=list)
     public_datasets: list[Callable[[], Iterable[PublicDataset]]] = field(default_factory=list)
     ogc_layers: list[OgcLayer] = field(default_factory=list)
+    # What /healthz reports beside its probes, without failing on it: name → () -> [notes].
+    health_notes: dict[str, Callable[[], list[str]]] = field(default_factory=dict)
 
     # URLs and API
 
@@ -248,6 +250,13 @@ class Registry:
 
     def beat_schedule(self) -> dict[str, dict[str, Any]]:
         return {p.name: {"task": p.task, "schedule": p.seconds} for p in self.periodic}
+
+    def add_health_note(self, name: str, notes: Callable[[], list[str]]) -> None:
+        """`notes()` lists what an operator should know soon (a timetable about to end);
+        /healthz shows it under `notes` and stays 200."""
+        if name in self.health_notes:
+            raise ValueError(f"the health note {name!r} is registered twice")
+        self.health_notes[name] = notes
 
     def add_seed(self, name: str, run: Callable[[Any], Any], *, order: int = 50) -> None:
         if any(s.name == name for s in self.seeds):
