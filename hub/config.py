@@ -162,6 +162,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("HUB_HEALTH_TIMEOUT", float, "2.0", "seconds each /healthz probe may take"),
     Setting("HUB_API_RATE_LIMIT", int, "600", "API requests per minute of a client or person"),
+    Setting(
+        "HUB_MOBILITY_FEEDS",
+        str,
+        "",
+        "YAML file of the GTFS feed registry (default: hub/mobility/feeds.yaml)",
+    ),
     Setting("HUB_API_CLIENTS_PER_PERSON", int, "5", "active API clients one person may hold"),
     Setting("HUB_DEMO_PASSWORD", str, "", "password of the local demo users; empty: none"),
     Setting(

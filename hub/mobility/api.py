@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The mobility centre's API: the feeds, a tenant's stops, departure boards. All of it is open
+data (the timetables are CC BY 4.0; the attribution travels with every answer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from hub.core import guard
+from hub.core.errors import Invalid
+from hub.core.exports import geojson_response, point_feature
+from hub.mobility import selectors
+from hub.tenancy.selectors import active_tenants
+
+router = Router(tags=["mobility"])
+
+
+class FeedOut(Schema):
+    slug: str
+    name: str
+    licence: str
+    attribution: str
+    first_day: dt.date | None
+    last_day: dt.date | None
+    declared_end: dt.date | None
+    imported_at: dt.datetime | None
+
+
+@router.get(
+    "/mobilitaet/feeds",
+    response=list[FeedOut],
+    url_name="mobility_feeds",
+    summary="The GTFS feeds of the region with their live version's service period",
+)
+def feeds(request):
+    return [
+        FeedOut(
+            slug=v.feed.slug,
+            name=v.feed.name,
+            licence=v.feed.licence,
+            attribution=v.feed.attribution,
+            first_day=v.first_day,
+            last_day=v.last_day,
+            declared_end=v.declared_end,
+            imported_at=v.imported_at,
+        )
+        for v in selectors.live_versions().order_by("feed__slug")
+    ]
+
+
+class DepartureOut(Schema):
+    planned: dt.datetime
+    line: str
+    route_type: int
+    headsign: str
+    stop_id: str
+    platform: str
+    trip_id: str
+    feed: str
+
+
+class BoardOut(Schema):
+    station: str
+    name: str
+    stop_ids: list[str]
+    start: dt.datetime
+    service_end: dt.date | None
+    notice: str  # "" or why the board is empty (past the end of service)
+    departures: list[DepartureOut]
+    attribution: list[str]
+
+
+def board(key: str, start: dt.datetime, limit: int) -> BoardOut:
+    """The board of a stop or station: its departures, or why there are none."""
+    where = selectors.place(key)
+    end, begin = selectors.service_end(), selectors.service_start()
+    inside = guard.EARLIEST <= start < guard.LATEST  # else no local time: far off anyway
+    day = timezone.localtime(start).date() if inside else start.date()
+    notice, rows = "", []
+    if end is None or begin is None:
+        notice = "Noch ist kein Fahrplan eingespielt."
+    elif day > end:
+        notice = f"Fahrplandaten liegen nur bis {end:%d.%m.%Y} vor."
+    elif begin is not None and day < begin - dt.timedelta(days=2):
+        notice = f"Fahrplandaten liegen erst ab {begin:%d.%m.%Y} vor."
+    else:
+        rows = selectors.departures(where.stop_ids, start, limit=limit)
+    return BoardOut(
+        station=where.key,
+        name=where.name,
+        stop_ids=list(where.stop_ids),
+        start=start,
+        service_end=end,
+        notice=notice,
+        departures=[
+            DepartureOut(**{k: getattr(d, k) for k in DepartureOut.model_fields}) for d in rows
+        ],
+        attribution=sorted({v.feed.attribution for v in selectors.live_versions()}),
+    )
+
+
+AT = Query(None, description="default: now; without a time zone: local time")
+
+
+@router.get(
+    "/mobilitaet/abfahrten/{stop}",
+    response=BoardOut,
+    url_name="mobility_departures",
+    summary="The next planned departures at a stop or station (stop_id or DHID station key)",
+)
+def departures(
+    request,
+    stop: str,
+    at: dt.datetime | None = AT,
+    limit: int = Query(20, ge=1, le=selectors.MAX_DEPARTURES),
+):
+    if len(stop) > 100:
+        raise Invalid("stop: at most 100 characters", field="stop")
+    if at is not None and timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    return board(stop, at or timezone.now(), limit)
+
+
+@router.get(
+    "/t/{slug}/mobilitaet/haltestellen.geojson",
+    url_name="mobility_stops_geojson",
+    summary="The stops inside the tenant's area (GeoJSON, EPSG:4326), from the live timetables",
+)
+def stops_geojson(request, slug: str):
+    tenant = get_object_or_404(active_tenants(), slug=slug)
+    stops = selectors.stops_in(tenant)
+    return geojson_response(
+        [
+            point_feature(
+                s.stop_id,
+                s.point.x,
+                s.point.y,
+                {"stop_id": s.stop_id, "name": s.name, "station": s.station},
+            )
+            for s in stops
+        ],
+        name=f"Haltestellen: {tenant.display_name}",
+        attribution="; ".join(sorted({v.feed.attribution for v in selectors.live_versions()})),
+    )

@@ -1,0 +1,176 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Reads of the mobility centre: the live timetables, stops of a tenant, departure boards.
+
+Everything reads the live version of every feed at once (the merged regional timetable): a
+stop_id the feeds share is one stop, a station is every stop with its station key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.contrib.gis.geos import Point
+from django.db import connection
+from django.db.models import Max, Min, QuerySet
+
+from hub.core.errors import Invalid, NotFound
+from hub.mobility.models import Feed, FeedVersion, Stop
+
+MAX_DEPARTURES = 100
+MAX_WINDOW = dt.timedelta(hours=24)
+
+
+def live_versions() -> QuerySet[FeedVersion]:
+    return FeedVersion.objects.filter(
+        pk__in=Feed.objects.exclude(live=None).values("live_id")
+    ).select_related("feed")
+
+
+def service_end() -> dt.date | None:
+    """The last day any live feed has service: boards and journeys past it say so."""
+    return live_versions().aggregate(end=Max("last_day"))["end"]
+
+
+def service_start() -> dt.date | None:
+    return live_versions().aggregate(start=Min("first_day"))["start"]
+
+
+def stops_in(tenant) -> QuerySet[Stop]:
+    """The live stops inside the tenant's area, one per stop_id (the feeds share some)."""
+    if tenant.boundary is None:
+        return Stop.objects.none()
+    return (
+        Stop.objects.filter(version__in=live_versions(), point__within=tenant.boundary)
+        .order_by("stop_id", "-version_id")
+        .distinct("stop_id")
+    )
+
+
+@dataclass(frozen=True)
+class Place:
+    """A stop or station as a board shows it."""
+
+    key: str  # the station key (DHID prefix), or the stop_id of a lone stop
+    name: str
+    stop_ids: tuple[str, ...]
+    point: Point
+
+
+def place(key: str) -> Place:
+    """The station with this key, or the station of the stop with this stop_id."""
+    live = live_versions()
+    stops = list(Stop.objects.filter(version__in=live, station=key))
+    if not stops:
+        one = Stop.objects.filter(version__in=live, stop_id=key).first()
+        if one is None:
+            raise NotFound(f"no stop or station {key[:60]!r} in the live timetables")
+        stops = list(Stop.objects.filter(version__in=live, station=one.station))
+    names = sorted({s.name for s in stops}, key=lambda n: (len(n), n))
+    first = stops[0]
+    return Place(first.station, names[0], tuple(sorted({s.stop_id for s in stops})), first.point)
+
+
+@dataclass(frozen=True)
+class Departure:
+    planned: dt.datetime  # aware, in the feed's time zone
+    line: str
+    route_type: int
+    headsign: str
+    stop_id: str
+    platform: str
+    trip_id: str
+    feed: str
+    color: str
+    last: bool = False
+
+
+# For each live version and each service day that can reach the window (a trip may run up to
+# 48 h past its day's start), the day's time origin; then the stop times whose departure falls
+# in the window measured from that origin (the index mobility_board: stop, departure), and only
+# then whether the trip's service runs that day.
+SQL = """
+WITH live AS (
+  SELECT v.id, v.timezone, f.slug
+  FROM mobility_feed f JOIN mobility_feedversion v ON v.id = f.live_id
+), days AS (
+  SELECT l.id AS version_id, l.slug, l.timezone, d.day,
+         ((d.day + time '12:00') AT TIME ZONE l.timezone) - interval '12 hours' AS origin
+  FROM live l, LATERAL (SELECT (%(day)s::date + i) AS day FROM generate_series(-2, 1) AS i) d
+), calls AS (
+  SELECT d.origin + st.departure * interval '1 second' AS planned, st.trip_id AS trip_pk,
+         d.version_id, d.day, d.slug, d.timezone, s.stop_id, s.platform, st.last
+  FROM days d
+  JOIN mobility_stop s ON s.version_id = d.version_id AND s.stop_id = ANY(%(stops)s)
+  JOIN mobility_stoptime st ON st.stop_id = s.id
+   AND st.departure >= extract(epoch FROM %(start)s::timestamptz - d.origin)
+   AND st.departure < extract(epoch FROM %(end)s::timestamptz - d.origin)
+  WHERE st.pickup <> 1 AND (%(arrivals)s OR NOT st.last)
+)
+SELECT DISTINCT ON (c.planned, t.trip_id) c.planned, r.short_name, r.route_type, r.color,
+       t.headsign, t.trip_id, c.stop_id, c.platform, c.slug, c.timezone, c.last, r.long_name
+FROM calls c
+JOIN mobility_trip t ON t.id = c.trip_pk
+JOIN mobility_route r ON r.id = t.route_id
+WHERE (
+    EXISTS (SELECT 1 FROM mobility_service sv WHERE sv.version_id = c.version_id
+            AND sv.service_id = t.service_id AND c.day BETWEEN sv.start AND sv."end"
+            AND (sv.weekdays >> (extract(isodow FROM c.day)::int - 1)) & 1 = 1)
+    AND NOT EXISTS (SELECT 1 FROM mobility_servicedate x WHERE x.version_id = c.version_id
+            AND x.service_id = t.service_id AND x.date = c.day AND NOT x.added)
+  ) OR EXISTS (SELECT 1 FROM mobility_servicedate x WHERE x.version_id = c.version_id
+            AND x.service_id = t.service_id AND x.date = c.day AND x.added)
+ORDER BY c.planned, t.trip_id LIMIT %(limit)s
+"""
+
+
+def departures(
+    stop_ids: tuple[str, ...],
+    start: dt.datetime,
+    *,
+    limit: int = 20,
+    window: dt.timedelta = dt.timedelta(hours=3),
+    arrivals: bool = False,
+) -> list[Departure]:
+    """The planned departures at these stops from `start` (aware) on, within `window`: the
+    services of each day by calendar and calendar_dates, times counted from noon - 12 h of
+    the service day in the feed's time zone (so trips past midnight and DST days are right).
+    A trip's last stop is no departure (unless `arrivals`)."""
+    if start.tzinfo is None:
+        raise Invalid("the time needs a time zone")
+    if not 1 <= limit <= MAX_DEPARTURES:
+        raise Invalid(f"limit is between 1 and {MAX_DEPARTURES}")
+    if window > MAX_WINDOW or window <= dt.timedelta(0):
+        raise Invalid("the window is at most 24 hours")
+    local_day = start.astimezone(ZoneInfo("Europe/Berlin")).date()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SQL,
+            {
+                "day": local_day,
+                "stops": list(stop_ids),
+                "start": start,
+                "end": start + window,
+                "limit": limit,
+                "arrivals": arrivals,
+            },
+        )
+        rows = cursor.fetchall()
+    out = []
+    for planned, line, kind, color, headsign, trip, stop, platform, feed, zone, last, long in rows:
+        out.append(
+            Departure(
+                planned=planned.astimezone(ZoneInfo(zone)),
+                line=line or long,
+                route_type=kind,
+                headsign=headsign,
+                stop_id=stop,
+                platform=platform,
+                trip_id=trip,
+                feed=feed,
+                color=color,
+                last=last,
+            )
+        )
+    return out
