@@ -33,6 +33,7 @@ bench: up ## benchmarks: figures and ratios, not pass/fail
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_participation.py
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_durability.py
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_sensors.py
+	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_mobility.py
 
 lint: ## ruff (lint and format check) and import-linter (layers, app boundaries, no cycles)
 	@$(VENV)/bin/ruff check .
