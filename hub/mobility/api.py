@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema
 from hub.core import guard
 from hub.core.errors import Invalid
 from hub.core.exports import geojson_response, point_feature
-from hub.mobility import selectors
+from hub.mobility import realtime, selectors
 from hub.tenancy.selectors import active_tenants
 
 router = Router(tags=["mobility"])
@@ -54,6 +54,9 @@ def feeds(request):
 
 class DepartureOut(Schema):
     planned: dt.datetime
+    expected: dt.datetime | None  # from GTFS-Realtime; null: no live data for it
+    delay: int | None  # seconds
+    cancelled: bool
     line: str
     route_type: int
     headsign: str
@@ -61,6 +64,12 @@ class DepartureOut(Schema):
     platform: str
     trip_id: str
     feed: str
+
+
+class RealtimeOut(Schema):
+    feed: str
+    as_of: dt.datetime
+    stale: bool  # older than 2 minutes: the board shows the plan
 
 
 class BoardOut(Schema):
@@ -71,6 +80,7 @@ class BoardOut(Schema):
     service_end: dt.date | None
     notice: str  # "" or why the board is empty (past the end of service)
     departures: list[DepartureOut]
+    realtime: list[RealtimeOut]
     attribution: list[str]
 
 
@@ -89,6 +99,7 @@ def board(key: str, start: dt.datetime, limit: int) -> BoardOut:
         notice = f"Fahrplandaten liegen erst ab {begin:%d.%m.%Y} vor."
     else:
         rows = selectors.departures(where.stop_ids, start, limit=limit)
+    live, fresh = realtime.apply(rows)
     return BoardOut(
         station=where.key,
         name=where.name,
@@ -96,14 +107,34 @@ def board(key: str, start: dt.datetime, limit: int) -> BoardOut:
         start=start,
         service_end=end,
         notice=notice,
-        departures=[
-            DepartureOut(**{k: getattr(d, k) for k in DepartureOut.model_fields}) for d in rows
+        departures=[_departure(item) for item in live],
+        realtime=[
+            RealtimeOut(feed=slug, as_of=info[0], stale=info[1])
+            for slug, info in sorted(fresh.items())
+            if info is not None
         ],
         attribution=sorted({v.feed.attribution for v in selectors.live_versions()}),
     )
 
 
 AT = Query(None, description="default: now; without a time zone: local time")
+
+
+def _departure(item: realtime.Live) -> DepartureOut:
+    d = item.departure
+    return DepartureOut(
+        planned=d.planned,
+        expected=item.expected,
+        delay=item.delay,
+        cancelled=item.cancelled,
+        line=d.line,
+        route_type=d.route_type,
+        headsign=d.headsign,
+        stop_id=d.stop_id,
+        platform=d.platform,
+        trip_id=d.trip_id,
+        feed=d.feed,
+    )
 
 
 @router.get(

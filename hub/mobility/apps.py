@@ -18,6 +18,7 @@ class MobilityConfig(AppConfig):
         registry.add_api("", router, sample=sample)
         registry.add_urls(Urls("hub.mobility.urls", namespace="mobility", sample=sample))
         registry.add_periodic("gtfs-refresh", "hub.mobility.tasks.refresh_feeds", 3600.0)
+        registry.add_periodic("gtfs-realtime", "hub.mobility.tasks.poll_realtime", 30.0)
         registry.add_periodic(
             "gtfs-service-end", "hub.mobility.tasks.watch_service_end", 60.0 * 60 * 24
         )

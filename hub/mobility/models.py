@@ -28,6 +28,8 @@ class Feed(models.Model):
     licence = models.CharField(_("Lizenz"), max_length=100)
     attribution = models.TextField(_("Namensnennung"))
     refresh_hours = models.PositiveIntegerField(_("Aktualisierung (Stunden)"), default=24)
+    # GTFS-Realtime (TripUpdates, ServiceAlerts) of the same trips, polled every 30 s.
+    realtime_url = models.URLField(_("Echtzeit (GTFS-RT)"), max_length=500, blank=True)
     # What the source answered last (conditional requests: If-None-Match, If-Modified-Since).
     etag = models.CharField(max_length=200, blank=True, editable=False)
     last_modified = models.CharField(max_length=100, blank=True, editable=False)

@@ -27,6 +27,16 @@ class FeedSpec(BaseModel):
     licence: str = Field(min_length=1, max_length=100)
     attribution: str = Field(min_length=1, max_length=2000)
     refresh_hours: int = Field(default=24, ge=1, le=24 * 31)
+    realtime_url: str = Field(default="", max_length=500)
+
+    @field_validator("realtime_url")
+    @classmethod
+    def _realtime(cls, value: str) -> str:
+        if value and not value.startswith("https://"):
+            raise ValueError("a URL must be https://")
+        if value:
+            HttpUrl(value)
+        return value
 
     @field_validator("source")
     @classmethod

@@ -84,6 +84,8 @@ class Departure:
     feed: str
     color: str
     last: bool = False
+    sequence: int = 0
+    day: dt.date | None = None  # the service day (GTFS-RT's start_date)
 
 
 # For each live version and each service day that can reach the window (a trip may run up to
@@ -100,7 +102,7 @@ WITH live AS (
   FROM live l, LATERAL (SELECT (%(day)s::date + i) AS day FROM generate_series(-2, 1) AS i) d
 ), calls AS (
   SELECT d.origin + st.departure * interval '1 second' AS planned, st.trip_id AS trip_pk,
-         d.version_id, d.day, d.slug, d.timezone, s.stop_id, s.platform, st.last
+         d.version_id, d.day, d.slug, d.timezone, s.stop_id, s.platform, st.last, st.sequence
   FROM days d
   JOIN mobility_stop s ON s.version_id = d.version_id AND s.stop_id = ANY(%(stops)s)
   JOIN mobility_stoptime st ON st.stop_id = s.id
@@ -109,7 +111,8 @@ WITH live AS (
   WHERE st.pickup <> 1 AND (%(arrivals)s OR NOT st.last)
 )
 SELECT DISTINCT ON (c.planned, t.trip_id) c.planned, r.short_name, r.route_type, r.color,
-       t.headsign, t.trip_id, c.stop_id, c.platform, c.slug, c.timezone, c.last, r.long_name
+       t.headsign, t.trip_id, c.stop_id, c.platform, c.slug, c.timezone, c.last, r.long_name,
+       c.sequence, c.day
 FROM calls c
 JOIN mobility_trip t ON t.id = c.trip_pk
 JOIN mobility_route r ON r.id = t.route_id
@@ -158,7 +161,10 @@ def departures(
         )
         rows = cursor.fetchall()
     out = []
-    for planned, line, kind, color, headsign, trip, stop, platform, feed, zone, last, long in rows:
+    for row in rows:
+        planned, line, kind, color, headsign, trip, stop, platform, feed, zone, last, long = row[
+            :12
+        ]
         out.append(
             Departure(
                 planned=planned.astimezone(ZoneInfo(zone)),
@@ -171,6 +177,8 @@ def departures(
                 feed=feed,
                 color=color,
                 last=last,
+                sequence=row[12],
+                day=row[13],
             )
         )
     return out

@@ -41,3 +41,14 @@ def refresh_feeds() -> dict[str, str]:
 @shared_task(name="hub.mobility.tasks.watch_service_end")
 def watch_service_end() -> list[str]:
     return services.warn_service_end()
+
+
+@shared_task(name="hub.mobility.tasks.poll_realtime")
+def poll_realtime() -> dict[str, int]:
+    """Each feed's GTFS-Realtime, when due (back-off while its source fails)."""
+    from hub.mobility import realtime
+    from hub.mobility.models import Feed
+
+    return {
+        feed.slug: realtime.poll(feed).failures for feed in Feed.objects.exclude(realtime_url="")
+    }

@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""GTFS-Realtime of the feeds: polled by beat every 30 s (with back-off while a source
+fails), kept in the cache (Redis) as what connectors.gtfs_rt read, and applied to departures.
+
+A board is live data only while the feed is fresh: older than STALE (2 minutes, by the feed's
+own header timestamp, else by when it was fetched) the board says so and shows the plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+import requests
+from django.core.cache import cache
+from django.utils import timezone
+
+from connectors import gtfs_rt
+from connectors.base import PayloadInvalid
+from hub.mobility.models import Feed
+from hub.mobility.selectors import Departure
+
+log = logging.getLogger(__name__)
+STALE = dt.timedelta(minutes=2)
+POLL = dt.timedelta(seconds=30)
+MAX_BACKOFF = dt.timedelta(minutes=10)
+KEEP_SECONDS = 60 * 60
+
+
+def _key(slug: str) -> str:
+    return f"hub:mobility:rt:{slug}"
+
+
+@dataclass
+class State:
+    realtime: gtfs_rt.Realtime | None = None
+    fetched_at: dt.datetime | None = None
+    failures: int = 0
+    next_at: dt.datetime | None = None
+    error: str = ""
+
+    def as_of(self) -> dt.datetime | None:
+        if self.realtime is None:
+            return None
+        return self.realtime.timestamp or self.fetched_at
+
+
+def state(slug: str) -> State:
+    return cache.get(_key(slug)) or State()
+
+
+def poll(feed: Feed, *, now: dt.datetime | None = None, force: bool = False) -> State:
+    """Fetch and read the feed's GTFS-Realtime if it is due; a failure keeps what was read
+    before and waits longer each time (30 s, 60 s, … up to 10 minutes)."""
+    now = now or timezone.now()
+    current = state(feed.slug)
+    if not feed.realtime_url or (not force and current.next_at and now < current.next_at):
+        return current
+    try:
+        answer = requests.get(feed.realtime_url, timeout=10, stream=True)
+        answer.raise_for_status()
+        data = answer.raw.read(gtfs_rt.MAX_BYTES + 1, decode_content=True)
+        read = gtfs_rt.parse(data)
+    except (requests.RequestException, PayloadInvalid) as exc:
+        failures = current.failures + 1
+        wait = min(POLL * 2 ** (failures - 1), MAX_BACKOFF)
+        current = dataclasses.replace(
+            current, failures=failures, next_at=now + wait, error=str(exc)[:300]
+        )
+        log.warning("GTFS-RT of %s: %s (next try in %s)", feed.slug, exc, wait)
+    else:
+        current = State(read, now, 0, now + POLL, "")
+    cache.set(_key(feed.slug), current, KEEP_SECONDS)
+    return current
+
+
+@dataclass(frozen=True)
+class Live:
+    departure: Departure
+    expected: dt.datetime | None  # None: no live data for it
+    delay: int | None  # seconds
+    cancelled: bool
+
+
+def apply(departures: list[Departure], *, now: dt.datetime | None = None):
+    """The departures with their live state, and per feed (slug) when its data is from and
+    whether it is stale (None: the feed has no realtime)."""
+    now = now or timezone.now()
+    states = {d.feed: state(d.feed) for d in departures}
+    fresh = {}
+    for slug, current in states.items():
+        as_of = current.as_of()
+        fresh[slug] = None if as_of is None else (as_of, now - as_of > STALE)
+    out = []
+    for d in departures:
+        info = fresh.get(d.feed)
+        trip = None
+        if info is not None and not info[1] and d.day is not None:
+            trip = states[d.feed].realtime.state(d.trip_id, d.day)
+        if trip is None:
+            out.append(Live(d, None, None, False))
+            continue
+        delay, cancelled = trip.at(d.sequence, d.stop_id)
+        expected = d.planned + dt.timedelta(seconds=delay) if delay is not None else d.planned
+        out.append(Live(d, expected, delay, cancelled))
+    return out, fresh

@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""GTFS-Realtime applied to the boards. A live GTFS-RT partner cannot run here: the tests
+serve FeedMessages built with gtfs-realtime-bindings (the specification's own bindings) from
+the static Börde feed, over a real local HTTP server, and poll it as beat does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from google.transit import gtfs_realtime_pb2 as rt
+
+from connectors import gtfs_rt
+from connectors.gtfs import GtfsInvalid
+from hub.mobility import realtime, selectors
+from tests.mobility.conftest import BERLIN, TUESDAY, ZOB
+
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
+
+
+class Partner(ThreadingHTTPServer):
+    """Serves whatever `body` holds as the GTFS-RT feed."""
+
+    daemon_threads = True
+    body = b""
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/gtfs-rt"
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: Partner
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", str(len(self.server.body)))
+        self.end_headers()
+        self.wfile.write(self.server.body)
+
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def partner(boerde):
+    server = Partner()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    feed = boerde.feed
+    feed.realtime_url = server.url
+    feed.save()
+    cache.delete(f"hub:mobility:rt:{feed.slug}")
+    yield server, feed
+    server.shutdown()
+    server.server_close()
+    cache.delete(f"hub:mobility:rt:{feed.slug}")
+
+
+def message(*updates, age: dt.timedelta = dt.timedelta(0)) -> bytes:
+    feed = rt.FeedMessage()
+    feed.header.gtfs_realtime_version = "2.0"
+    feed.header.incrementality = rt.FeedHeader.FULL_DATASET
+    feed.header.timestamp = int((timezone.now() - age).timestamp())
+    for i, (trip_id, day, sequence, delay, cancelled) in enumerate(updates):
+        entity = feed.entity.add(id=f"tu-{i}")
+        entity.trip_update.trip.trip_id = trip_id
+        entity.trip_update.trip.start_date = day.strftime("%Y%m%d")
+        if cancelled:
+            entity.trip_update.trip.schedule_relationship = rt.TripDescriptor.CANCELED
+            continue
+        stop = entity.trip_update.stop_time_update.add(stop_sequence=sequence)
+        stop.arrival.delay = delay
+        stop.departure.delay = delay
+    return feed.SerializeToString()
+
+
+def morning() -> list[selectors.Departure]:
+    where = selectors.place(ZOB)
+    return selectors.departures(where.stop_ids, dt.datetime.combine(TUESDAY, dt.time(7), BERLIN))
+
+
+def board(client) -> dict:
+    answer = client.get(f"/api/v1/mobilitaet/abfahrten/{ZOB}", {"at": "2026-12-08T07:00:00+01:00"})
+    assert answer.status_code == 200, answer.content
+    return answer.json()
+
+
+def test_a_delay_and_a_cancellation_show_within_one_poll(client, partner, seeded):
+    server, feed = partner
+    first, second = morning()[:2]
+    server.body = message(
+        (first.trip_id, first.day, first.sequence, 300, False),
+        (second.trip_id, second.day, second.sequence, 0, True),
+        ("fremde-fahrt-4711", TUESDAY, 3, 600, False),  # another agency's trip: no effect
+    )
+    assert board(client)["realtime"] == []  # nothing polled yet: the plan only
+    assert realtime.poll(feed).failures == 0
+    shown = {d["trip_id"]: d for d in board(client)["departures"]}
+    delayed = shown[first.trip_id]
+    assert delayed["delay"] == 300
+    planned = dt.datetime.fromisoformat(delayed["planned"])
+    assert dt.datetime.fromisoformat(delayed["expected"]) - planned == dt.timedelta(minutes=5)
+    assert shown[second.trip_id]["cancelled"] is True
+    others = [d for t, d in shown.items() if t not in (first.trip_id, second.trip_id)]
+    assert all(d["delay"] is None and not d["cancelled"] for d in others)
+    [live] = board(client)["realtime"]
+    assert live["feed"] == "boerdebus"
+    assert live["stale"] is False
+    page = client.get(f"/t/haldensleben/mobilitaet/abfahrten/{ZOB}/", {"ab": "2026-12-08T07:00"})
+    html = page.content.decode()
+    assert "fällt aus" in html
+    assert "voraussichtlich" in html
+
+
+def test_stale_data_is_named_and_not_applied(client, partner, seeded):
+    server, feed = partner
+    first = morning()[0]
+    server.body = message(
+        (first.trip_id, first.day, first.sequence, 300, False), age=dt.timedelta(minutes=3)
+    )
+    realtime.poll(feed)
+    body = board(client)
+    assert body["realtime"][0]["stale"] is True
+    assert all(d["delay"] is None for d in body["departures"])
+    page = client.get(f"/t/haldensleben/mobilitaet/abfahrten/{ZOB}/", {"ab": "2026-12-08T07:00"})
+    assert "Echtzeitdaten sind veraltet" in page.content.decode()
+
+
+def test_garbage_keeps_the_last_good_state_and_backs_off(client, partner):
+    server, feed = partner
+    first = morning()[0]
+    server.body = message((first.trip_id, first.day, first.sequence, 120, False))
+    now = timezone.now()
+    realtime.poll(feed, now=now)
+    server.body = b"\x08\x96\x01 kein protobuf \xff\xfe"
+    failed = realtime.poll(feed, now=now + dt.timedelta(seconds=31))
+    assert failed.failures == 1
+    assert "not a GTFS-Realtime FeedMessage" in failed.error
+    assert failed.next_at == now + dt.timedelta(seconds=61)
+    # Not due yet: nothing is fetched; then the wait doubles.
+    assert realtime.poll(feed, now=now + dt.timedelta(seconds=40)).failures == 1
+    again = realtime.poll(feed, now=now + dt.timedelta(seconds=62))
+    assert again.failures == 2
+    assert again.next_at == now + dt.timedelta(seconds=122)
+    shown = {d["trip_id"]: d for d in board(client)["departures"]}
+    assert shown[first.trip_id]["delay"] == 120  # the last good feed still counts
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "no header"),
+        (b"\xff\xff\xff\xff", "not a GTFS-Realtime FeedMessage"),
+        (None, "version"),
+    ],
+)
+def test_what_is_not_gtfs_realtime_is_refused(data, reason):
+    if data is None:
+        feed = rt.FeedMessage()
+        feed.header.gtfs_realtime_version = "9.9"
+        data = feed.SerializeToString()
+    with pytest.raises(GtfsInvalid, match=reason):
+        gtfs_rt.parse(data)
