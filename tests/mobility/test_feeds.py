@@ -6,14 +6,16 @@ timetable keeps answering; the real end of service from the calendar, and its wa
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import connection
 
 from hub.core.errors import Invalid
 from hub.core.imports import ImportRefused
-from hub.mobility import registry, selectors, services
+from hub.mobility import registry, selectors, services, tasks
 from hub.mobility.models import FeedVersion, StopTime
 from tests.mobility.conftest import BERLIN, TUESDAY, ZOB, altered, feed_bytes
 from tests.participation.test_mail import mails_to
@@ -185,3 +187,56 @@ def test_healthz_tells_the_operator_when_a_timetable_ends(client, boerde):
     assert answer.status_code == 200, answer.content
     notes = answer.json()["notes"]["timetables"]
     assert any(n.startswith("boerdebus: service end") for n in notes), notes
+
+
+class Source(ThreadingHTTPServer):
+    """A feed's publisher: answers 304 when the client names the current ETag."""
+
+    daemon_threads = True
+
+    def __init__(self, body: bytes):
+        self.body, self.seen = body, []
+        super().__init__(("127.0.0.1", 0), SourceHandler)
+
+
+class SourceHandler(BaseHTTPRequestHandler):
+    server: Source
+
+    def do_GET(self):
+        self.server.seen.append(dict(self.headers))
+        if self.headers.get("If-None-Match") == '"v1"':
+            self.send_response(304)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("ETag", '"v1"')
+        self.send_header("Last-Modified", "Fri, 05 Jun 2026 00:05:59 GMT")
+        self.send_header("Content-Length", str(len(self.server.body)))
+        self.end_headers()
+        self.wfile.write(self.server.body)
+
+    def log_message(self, format, *args):
+        pass
+
+
+def test_a_feed_from_a_url_is_read_again_only_when_it_changed(feeds):
+    source = Source(feed_bytes("boerdebus.zip"))
+    threading.Thread(target=source.serve_forever, daemon=True).start()
+    try:
+        feed = feeds["boerdebus"]
+        feed.source = f"http://127.0.0.1:{source.server_address[1]}/gtfs.zip"
+        feed.save()
+        first = services.import_source(feed, progress=False)
+        assert first is not None
+        assert first.changed
+        feed.refresh_from_db()
+        assert (feed.etag, feed.checked_at is not None) == ('"v1"', True)
+        assert services.import_source(feed, progress=False) is None  # 304 Not Modified
+        assert source.seen[-1]["If-None-Match"] == '"v1"'
+        assert source.seen[-1]["If-Modified-Since"] == "Fri, 05 Jun 2026 00:05:59 GMT"
+        # beat's refresh reads nothing before the feed's refresh_hours have passed
+        assert tasks.refresh_feeds()["boerdebus"] == "not due"
+        assert len(source.seen) == 2
+    finally:
+        source.shutdown()
+        source.server_close()
