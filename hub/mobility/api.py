@@ -87,7 +87,8 @@ class BoardOut(Schema):
 def board(key: str, start: dt.datetime, limit: int) -> BoardOut:
     """The board of a stop or station: its departures, or why there are none."""
     where = selectors.place(key)
-    end, begin = selectors.service_end(), selectors.service_start()
+    covered = selectors.timetable()
+    end, begin = covered.last_day, covered.first_day
     inside = guard.EARLIEST <= start < guard.LATEST  # else no local time: far off anyway
     day = timezone.localtime(start).date() if inside else start.date()
     notice, rows = "", []
@@ -95,7 +96,7 @@ def board(key: str, start: dt.datetime, limit: int) -> BoardOut:
         notice = "Noch ist kein Fahrplan eingespielt."
     elif day > end:
         notice = f"Fahrplandaten liegen nur bis {end:%d.%m.%Y} vor."
-    elif begin is not None and day < begin - dt.timedelta(days=2):
+    elif day < begin - dt.timedelta(days=2):
         notice = f"Fahrplandaten liegen erst ab {begin:%d.%m.%Y} vor."
     else:
         rows = selectors.departures(where.stop_ids, start, limit=limit)
@@ -113,7 +114,7 @@ def board(key: str, start: dt.datetime, limit: int) -> BoardOut:
             for slug, info in sorted(fresh.items())
             if info is not None
         ],
-        attribution=sorted({v.feed.attribution for v in selectors.live_versions()}),
+        attribution=list(covered.attributions),
     )
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.gis.geos import Point
 from django.db import connection
-from django.db.models import Max, Min, QuerySet
+from django.db.models import QuerySet
 
 from hub.core.errors import Invalid, NotFound
 from hub.mobility.models import Feed, FeedVersion, Stop
@@ -28,13 +28,27 @@ def live_versions() -> QuerySet[FeedVersion]:
     ).select_related("feed")
 
 
+@dataclass(frozen=True)
+class Timetable:
+    """What the live feeds cover, read in one query: boards and journeys outside it say so."""
+
+    first_day: dt.date | None
+    last_day: dt.date | None
+    attributions: tuple[str, ...]
+
+
+def timetable() -> Timetable:
+    rows = list(live_versions().values_list("first_day", "last_day", "feed__attribution"))
+    firsts = [r[0] for r in rows if r[0] is not None]
+    lasts = [r[1] for r in rows if r[1] is not None]
+    return Timetable(
+        min(firsts, default=None), max(lasts, default=None), tuple(sorted({r[2] for r in rows}))
+    )
+
+
 def service_end() -> dt.date | None:
-    """The last day any live feed has service: boards and journeys past it say so."""
-    return live_versions().aggregate(end=Max("last_day"))["end"]
-
-
-def service_start() -> dt.date | None:
-    return live_versions().aggregate(start=Min("first_day"))["start"]
+    """The last day any live feed has service."""
+    return timetable().last_day
 
 
 def stops_in(tenant) -> QuerySet[Stop]:
