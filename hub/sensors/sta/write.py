@@ -29,6 +29,7 @@ from typing import Any
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
 
 from connectors.base import PayloadInvalid
 from connectors.lorawan import number, parse_time
@@ -500,18 +501,14 @@ def _change(entity: EntitySet, obj, doc: dict, tenant: Tenant) -> None:
         if entity.name == "Things":
             obj.locations.set(places)
             if places:
-                history = m.HistoricalLocation.objects.create(tenant=tenant, thing=obj, time=_now())
+                history = m.HistoricalLocation.objects.create(
+                    tenant=tenant, thing=obj, time=timezone.now()
+                )
                 history.locations.add(*places)
         else:
             if not places:
                 raise Invalid("HistoricalLocation: Locations must name at least one Location")
             obj.locations.set(places)
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 def _change_observation(obs: m.Observation, doc: dict, tenant: Tenant) -> None:
