@@ -6,9 +6,7 @@ timetable keeps answering; the real end of service from the calendar, and its wa
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import connection
@@ -17,6 +15,7 @@ from hub.core.errors import Invalid
 from hub.core.imports import ImportRefused
 from hub.mobility import registry, selectors, services, tasks
 from hub.mobility.models import FeedVersion, StopTime
+from tests.local_http import LocalServer, QuietHandler, serving
 from tests.mobility.conftest import BERLIN, TUESDAY, ZOB, altered, feed_bytes
 from tests.participation.test_mail import mails_to
 
@@ -189,20 +188,18 @@ def test_healthz_tells_the_operator_when_a_timetable_ends(client, boerde):
     assert any(n.startswith("boerdebus: service end") for n in notes), notes
 
 
-class Source(ThreadingHTTPServer):
+class Source(LocalServer):
     """A feed's publisher: answers 304 when the client names the current ETag."""
-
-    daemon_threads = True
 
     def __init__(self, body: bytes):
         self.body, self.seen = body, []
-        super().__init__(("127.0.0.1", 0), SourceHandler)
+        super().__init__(SourceHandler)
 
 
-class SourceHandler(BaseHTTPRequestHandler):
+class SourceHandler(QuietHandler):
     server: Source
 
-    def do_GET(self):
+    def do_GET(self):  # noqa: N802 - http.server's name
         self.server.seen.append(dict(self.headers))
         if self.headers.get("If-None-Match") == '"v1"':
             self.send_response(304)
@@ -215,16 +212,11 @@ class SourceHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(self.server.body)
 
-    def log_message(self, format, *args):
-        pass
-
 
 def test_a_feed_from_a_url_is_read_again_only_when_it_changed(feeds):
-    source = Source(feed_bytes("boerdebus.zip"))
-    threading.Thread(target=source.serve_forever, daemon=True).start()
-    try:
+    with serving(Source(feed_bytes("boerdebus.zip"))) as source:
         feed = feeds["boerdebus"]
-        feed.source = f"http://127.0.0.1:{source.server_address[1]}/gtfs.zip"
+        feed.source = f"{source.url}/gtfs.zip"
         feed.save()
         first = services.import_source(feed, progress=False)
         assert first is not None
@@ -237,6 +229,3 @@ def test_a_feed_from_a_url_is_read_again_only_when_it_changed(feeds):
         # beat's refresh reads nothing before the feed's refresh_hours have passed
         assert tasks.refresh_feeds()["boerdebus"] == "not due"
         assert len(source.seen) == 2
-    finally:
-        source.shutdown()
-        source.server_close()

@@ -6,8 +6,6 @@ the static Börde feed, over a real local HTTP server, and poll it as beat does.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.cache import cache
@@ -17,51 +15,41 @@ from google.transit import gtfs_realtime_pb2 as rt
 from connectors import gtfs_rt
 from connectors.gtfs import GtfsInvalid
 from hub.mobility import realtime, selectors
+from tests.local_http import LocalServer, QuietHandler, serving
 from tests.mobility.conftest import BERLIN, TUESDAY, ZOB
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
-class Partner(ThreadingHTTPServer):
+class Partner(LocalServer):
     """Serves whatever `body` holds as the GTFS-RT feed."""
 
-    daemon_threads = True
     body = b""
 
     def __init__(self):
-        super().__init__(("127.0.0.1", 0), Handler)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/gtfs-rt"
+        super().__init__(Handler)
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     server: Partner
 
-    def do_GET(self):
+    def do_GET(self):  # noqa: N802 - http.server's name
         self.send_response(200)
         self.send_header("Content-Type", "application/x-protobuf")
         self.send_header("Content-Length", str(len(self.server.body)))
         self.end_headers()
         self.wfile.write(self.server.body)
 
-    def log_message(self, format, *args):
-        pass
-
 
 @pytest.fixture
 def partner(boerde):
-    server = Partner()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    feed = boerde.feed
-    feed.realtime_url = server.url
-    feed.save()
-    cache.delete(f"hub:mobility:rt:{feed.slug}")
-    yield server, feed
-    server.shutdown()
-    server.server_close()
-    cache.delete(f"hub:mobility:rt:{feed.slug}")
+    with serving(Partner()) as server:
+        feed = boerde.feed
+        feed.realtime_url = f"{server.url}/gtfs-rt"
+        feed.save()
+        cache.delete(f"hub:mobility:rt:{feed.slug}")
+        yield server, feed
+        cache.delete(f"hub:mobility:rt:{feed.slug}")
 
 
 def message(*updates, age: dt.timedelta = dt.timedelta(0)) -> bytes:

@@ -21,10 +21,8 @@ from __future__ import annotations
 import http.client
 import shutil
 import subprocess
-import threading
 import time
 import xml.etree.ElementTree as ET
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,6 +31,7 @@ import requests
 from django.conf import settings
 
 from hub.accounts import auth
+from tests.local_http import LocalServer, QuietHandler, serving
 
 JAR = Path(settings.STATE_DIR) / "dist" / "ets-sta10-1.5-aio.jar"
 TIMEOUT = 900  # a run takes ~20 s here; a busy machine gets time, not a flaky failure
@@ -86,21 +85,15 @@ def test_sensing_core_passes_the_official_suite(tmp_path):
     assert len(outcome["PASS"]) == 6  # the six tests of level 1 in ets-sta10 1.5
 
 
-class TokenProxy(ThreadingHTTPServer):
+class TokenProxy(LocalServer):
     """Forwards every request to `upstream` as it came, with `Authorization` added."""
-
-    daemon_threads = True
 
     def __init__(self, upstream: str, token: str):
         self.upstream, self.token = urlsplit(upstream), token
-        super().__init__(("127.0.0.1", 0), ProxyHandler)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        super().__init__(ProxyHandler)
 
 
-class ProxyHandler(BaseHTTPRequestHandler):
+class ProxyHandler(QuietHandler):
     protocol_version = "HTTP/1.1"
     server: TokenProxy
 
@@ -128,9 +121,6 @@ class ProxyHandler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = _forward  # noqa: N815 - http.server's names
 
-    def log_message(self, format, *args):
-        pass
-
 
 @pytest.fixture
 def proxied(live_server, token_realm, seeded, settings, monkeypatch):
@@ -145,12 +135,8 @@ def proxied(live_server, token_realm, seeded, settings, monkeypatch):
         organization=["haldensleben"],
         exp=int(time.time()) + 3600,
     )
-    proxy = TokenProxy(live_server.url, token)
-    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-    thread.start()
-    yield proxy
-    proxy.shutdown()
-    proxy.server_close()
+    with serving(TokenProxy(live_server.url, token)) as proxy:
+        yield proxy
 
 
 THING = {

@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""A real HTTP server on a free local port, in a thread, for the outside systems a test stands
+in for (a feed's publisher, a GTFS-RT partner, the conformance suite's token proxy)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class LocalServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]):
+        super().__init__(("127.0.0.1", 0), handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    def log_message(self, format, *args):  # the test's output, not an access log
+        pass
+
+
+@contextmanager
+def serving(server: LocalServer) -> Iterator[LocalServer]:
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
