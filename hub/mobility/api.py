@@ -14,6 +14,7 @@ from hub.core import guard
 from hub.core.errors import Invalid
 from hub.core.exports import geojson_response, point_feature
 from hub.mobility import realtime, selectors
+from hub.mobility.journeys import planner
 from hub.tenancy.selectors import active_tenants
 
 router = Router(tags=["mobility"])
@@ -155,6 +156,105 @@ def departures(
     if at is not None and timezone.is_naive(at):
         at = timezone.make_aware(at)
     return board(stop, at or timezone.now(), limit)
+
+
+class PlaceOut(Schema):
+    kind: str  # station | address | point
+    label: str
+    lon: float
+    lat: float
+    station: str  # the station key, "" for an address or a point
+
+
+class LegOut(Schema):
+    kind: str  # ride | walk
+    start: str
+    end: str
+    departure: dt.datetime
+    arrival: dt.datetime
+    start_stop: str
+    end_stop: str
+    start_platform: str
+    end_platform: str
+    line: str
+    route_type: int | None
+    headsign: str
+    trip_id: str
+    feed: str
+    stops: int  # stops passed between boarding and alighting
+    metres: int  # walks
+    delay_departure: int | None  # seconds, GTFS-Realtime
+    delay_arrival: int | None
+
+
+class JourneyOut(Schema):
+    departure: dt.datetime
+    arrival: dt.datetime
+    minutes: int
+    changes: int
+    legs: list[LegOut]
+    warnings: list[str]
+
+
+class PlanOut(Schema):
+    start: PlaceOut
+    end: PlaceOut
+    at: dt.datetime
+    arrive_by: bool
+    engine: str
+    journeys: list[JourneyOut]
+    notice: str
+    attribution: list[str]
+
+
+def _place(p: planner.Place) -> PlaceOut:
+    return PlaceOut(kind=p.kind, label=p.label, lon=p.lon, lat=p.lat, station=p.key)
+
+
+def plan_out(plan: planner.Plan) -> PlanOut:
+    return PlanOut(
+        start=_place(plan.start),
+        end=_place(plan.end),
+        at=plan.at,
+        arrive_by=plan.arrive_by,
+        engine=planner.ENGINE.name,
+        journeys=[
+            JourneyOut(
+                departure=j.departure,
+                arrival=j.arrival,
+                minutes=j.minutes,
+                changes=j.changes,
+                legs=[LegOut(**vars(leg)) for leg in j.legs],
+                warnings=j.warnings,
+            )
+            for j in plan.journeys
+        ],
+        notice=plan.notice,
+        attribution=list(plan.attribution),
+    )
+
+
+@router.get(
+    "/mobilitaet/verbindungen",
+    response=PlanOut,
+    url_name="mobility_journeys",
+    summary="Journeys between two places: the Pareto set of arrival (or departure) and changes",
+    description=(
+        "`von`/`nach`: a stop_id or DHID station key, a stop's name, an address of the local "
+        'register ("Hagenstraße 12, Haldensleben") or `geo:lat,lon`. `zeit`: depart at (or, '
+        "with `ankunft=true`, arrive by); default now, without a time zone local time."
+    ),
+)
+def journeys(
+    request,
+    von: str = Query(..., max_length=200),
+    nach: str = Query(..., max_length=200),
+    zeit: dt.datetime | None = AT,
+    ankunft: bool = False,
+):
+    if zeit is not None and timezone.is_naive(zeit):
+        zeit = timezone.make_aware(zeit)
+    return plan_out(planner.plan(von, nach, zeit, arrive_by=ankunft))
 
 
 @router.get(

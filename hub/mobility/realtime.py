@@ -76,6 +76,15 @@ def poll(feed: Feed, *, now: dt.datetime | None = None, force: bool = False) -> 
     return current
 
 
+def fresh(slug: str, *, now: dt.datetime | None = None) -> gtfs_rt.Realtime | None:
+    """The feed's live data if it is fresh (at most STALE old), else None."""
+    current = state(slug)
+    as_of = current.as_of()
+    if as_of is None or (now or timezone.now()) - as_of > STALE:
+        return None
+    return current.realtime
+
+
 @dataclass(frozen=True)
 class Live:
     departure: Departure

@@ -86,6 +86,20 @@ def place(key: str) -> Place:
     return Place(first.station, names[0], tuple(sorted({s.stop_id for s in stops})), first.point)
 
 
+def station_named(name: str) -> Place | None:
+    """The station whose stops carry this name ("Haldensleben, ZOB") or, failing that, the one
+    station whose name starts with it ("Magdeburg, Hasselbachplatz"), case ignored; None if
+    there is none or several."""
+    live = Stop.objects.filter(version__in=live_versions())
+    for found in (live.filter(name__iexact=name.strip()), live.filter(name__istartswith=name)):
+        stations = list(found.values_list("station", flat=True).distinct()[:2])
+        if len(stations) == 1:
+            return place(stations[0])
+        if stations:
+            return None
+    return None
+
+
 @dataclass(frozen=True)
 class Departure:
     planned: dt.datetime  # aware, in the feed's time zone

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Pages of the mobility centre: the tenant's stations (a list, no map needed) and the
+"""Pages of the mobility centre: the tenant's stations (a list, no map needed), the
 departure board of a station, which refreshes itself without JavaScript and has a full-screen
-display mode for a screen at the bus station or the town hall (`?anzeige=1`)."""
+display mode for a screen at the bus station or the town hall (`?anzeige=1`), and the journey
+planner (a plain form: stops, addresses or geo: points typed in, no map needed)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from django.utils.translation import gettext as _
 
 from hub.core import guard
 from hub.core.access import public
+from hub.core.errors import HubError
 from hub.mobility import selectors
 from hub.mobility.api import board
+from hub.mobility.journeys import planner
 
 REFRESH_SECONDS = 60
 
@@ -73,4 +76,26 @@ def board_page(request, slug: str, stop: str):
             "live": not at,
             "refresh": REFRESH_SECONDS if not at else None,
         },
+    )
+
+
+@public
+def journey_page(request, slug: str):
+    tenant = _tenant(request)
+    asked = {k: request.GET.get(k, "").strip()[:200] for k in ("von", "nach", "zeit", "art")}
+    plan, error, status = None, "", 200
+    if asked["von"] or asked["nach"]:
+        try:
+            guard.refuse_nul(request.GET, "the query")
+            at = guard.parse_datetime(asked["zeit"], "zeit") if asked["zeit"] else None
+            plan = planner.plan(
+                asked["von"], asked["nach"], at, arrive_by=asked["art"] == "ankunft"
+            )
+        except HubError as exc:
+            error, status = exc.message, exc.status
+    return render(
+        request,
+        "mobility/journey.html",
+        {"tenant": tenant, "asked": asked, "plan": plan, "error": error},
+        status=status,
     )

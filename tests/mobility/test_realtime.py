@@ -157,3 +157,31 @@ def test_what_is_not_gtfs_realtime_is_refused(data, reason):
         data = feed.SerializeToString()
     with pytest.raises(GtfsInvalid, match=reason):
         gtfs_rt.parse(data)
+
+
+def test_journeys_avoid_a_cancelled_trip_and_show_a_delay(client, partner):
+    from hub.mobility.journeys import network
+
+    server, feed = partner
+    network.forget()
+    query = {"von": ZOB, "nach": "de:15083:1087", "zeit": "2026-12-08T07:00:00+01:00"}
+
+    def first_ride() -> dict:
+        answer = client.get("/api/v1/mobilitaet/verbindungen", query)
+        assert answer.status_code == 200, answer.content
+        journeys = answer.json()["journeys"]
+        assert journeys, answer.content
+        return next(leg for leg in journeys[0]["legs"] if leg["kind"] == "ride")
+
+    planned = first_ride()
+    assert planned["delay_departure"] is None
+    server.body = message((planned["trip_id"], TUESDAY, 1, 0, True))
+    realtime.poll(feed, force=True)
+    instead = first_ride()
+    assert instead["trip_id"] != planned["trip_id"]
+    server.body = message((planned["trip_id"], TUESDAY, 0, 300, False))  # from the first stop on
+    realtime.poll(feed, force=True)
+    delayed = first_ride()
+    assert delayed["trip_id"] == planned["trip_id"]
+    assert delayed["delay_departure"] == 300
+    network.forget()

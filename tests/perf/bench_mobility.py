@@ -8,9 +8,10 @@ ratios to issue 14's targets, never pass/fail.
   the service period (2026-12-08), p50/p95;
 - what the web service's RSS grows by over those boards (the mobility code runs in it).
 
-- reading a 3,000-entity TripUpdates feed and applying it to a board.
-
-Journey planning is not built yet: its row says so.
+- reading a 3,000-entity TripUpdates feed and applying it to a board;
+- journeys at the HTTP API: 200 random station pairs and 200 random pairs of the address
+  register's houses at random morning times of a weekday on which both feeds run fully
+  (2026-06-10), p50/p95, after each web worker built the day's network (its time printed).
 """
 
 from __future__ import annotations
@@ -103,6 +104,43 @@ def boards() -> list[float]:
     return sorted(times)
 
 
+JOURNEY_DAY = dt.date(2026, 6, 10)
+
+
+def journeys():
+    """(label, target ms, sorted times) for station pairs and address pairs."""
+    from hub.geo.models import Address
+
+    rng = random.Random(SEED)
+    stations = sorted(
+        set(Stop.objects.filter(version__in=live_versions()).values_list("station", flat=True))
+    )
+    houses = [a.label for a in Address.objects.order_by("id")]
+    session = requests.Session()
+    out = []
+    for label, target, places in (
+        ("stop-to-stop", 30, stations),
+        ("address-to-address", 60, houses),
+    ):
+        times = []
+        for i in range(QUERIES + 20):
+            start, end = rng.sample(places, 2)
+            at = f"{JOURNEY_DAY}T{rng.randint(5, 11):02d}:{rng.randint(0, 59):02d}:00+02:00"
+            started = time.perf_counter()
+            answer = session.get(
+                f"{HUB}/api/v1/mobilitaet/verbindungen",
+                params={"von": start, "nach": end, "zeit": at},
+                timeout=60,
+            )
+            took = (time.perf_counter() - started) * 1000
+            if answer.status_code != 400:  # two houses at one place: "derselbe Ort"
+                answer.raise_for_status()
+            if i >= 20:  # the first ones let every web worker build the day's network
+                times.append(took)
+        out.append((label, target, sorted(times)))
+    return out
+
+
 def realtime_apply_ms() -> float:
     """Read a 3,000-entity TripUpdates feed (built from live trips), keep it in the cache as a
     poll does, and read it back and apply it to a board of 100 departures (median of 5)."""
@@ -174,7 +212,27 @@ def main() -> None:
         f"GTFS-RT: read {entities:,} TripUpdates ({size / 1024:.0f} KiB) and apply to a board:"
         f" {took:5.1f} ms   target ≤ 100 ms   ratio {took / 100:.2f}"
     )
-    print("journey planning (stop-to-stop, address-to-address), OTP: not built yet")
+    from hub.mobility.journeys import network
+
+    started = time.perf_counter()
+    built = network.build_day(JOURNEY_DAY, network.live_version_ids())
+    print(
+        f"journey network of {JOURNEY_DAY} ({len(built.trips):,} trips,"
+        f" {len(built.network.patterns)} patterns): built in"
+        f" {time.perf_counter() - started:.2f} s per web worker, once a day"
+    )
+    for label, target, times in journeys():
+        p50, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
+        print(
+            f"journeys {label} at the HTTP API ({len(times)}): p50 {p50:5.1f} ms"
+            f"  p95 {p95:5.1f} ms   target p95 ≤ {target} ms   ratio {p95 / target:.2f}"
+        )
+    final = web_rss()
+    print(
+        f"web RSS after boards and journeys: {before / 2**20:.0f} → {final / 2**20:.0f} MiB"
+        f" (+{(final - before) / 2**20:.0f})   target for the mobility parts ≤ 150 MiB"
+    )
+    print("OpenTripPlanner: not configured here (no backend built yet), no ratio")
 
 
 if __name__ == "__main__":
