@@ -50,6 +50,8 @@ class Realtime:
     trips: dict[tuple[str, str], TripState]  # (trip_id, start_date YYYYMMDD or "")
     alerts: list[dict]
     entities: int
+    # VehiclePositions: trip_id, route_id, start_date, lat, lon, bearing, label, timestamp
+    vehicles: list[dict] = field(default_factory=list)
 
     def state(self, trip_id: str, day: dt.date) -> TripState | None:
         return self.trips.get((trip_id, day.strftime("%Y%m%d"))) or self.trips.get((trip_id, ""))
@@ -77,6 +79,7 @@ def parse(data: bytes) -> Realtime:
     timestamp = dt.datetime.fromtimestamp(stamp, dt.UTC) if stamp else None
     trips: dict[tuple[str, str], TripState] = {}
     alerts = []
+    vehicles: list[dict] = []
     canceled = rt.TripDescriptor.ScheduleRelationship.Value("CANCELED")
     skipped = rt.TripUpdate.StopTimeUpdate.ScheduleRelationship.Value("SKIPPED")
     for entity in message.entity:
@@ -111,7 +114,23 @@ def parse(data: bytes) -> Realtime:
                     "routes": sorted({i.route_id for i in alert.informed_entity if i.route_id}),
                 }
             )
-    return Realtime(timestamp, trips, alerts, len(message.entity))
+        if entity.HasField("vehicle") and entity.vehicle.HasField("position"):
+            vehicle = entity.vehicle
+            where = vehicle.position
+            if -90 <= where.latitude <= 90 and -180 <= where.longitude <= 180:
+                vehicles.append(
+                    {
+                        "trip_id": vehicle.trip.trip_id,
+                        "route_id": vehicle.trip.route_id,
+                        "start_date": vehicle.trip.start_date,
+                        "lat": round(where.latitude, 6),
+                        "lon": round(where.longitude, 6),
+                        "bearing": where.bearing if where.HasField("bearing") else None,
+                        "label": vehicle.vehicle.label[:50],
+                        "timestamp": vehicle.timestamp or None,
+                    }
+                )
+    return Realtime(timestamp, trips, alerts, len(message.entity), vehicles)
 
 
 def _text(translated) -> str:

@@ -63,7 +63,7 @@ class OgcLayer:
     title: str
     title_en: str
     view: str
-    geometry: str  # "POINT" | "POLYGON"
+    geometry: str  # "POINT" | "POLYGON" | "LINE"
     fields: tuple[str, ...]
     abstract: str = ""
     class_item: str = ""

@@ -23,6 +23,9 @@ from hub.geo.mapserver import SLUG, Workspace
 STORE = "hub"
 TIMEOUT = 30
 
+# GeoServer's JDBC virtual table names the JTS geometry type.
+GEOMETRY_TYPES = {"POINT": "Point", "POLYGON": "Polygon", "LINE": "MultiLineString"}
+
 
 class GeoServerError(RuntimeError):
     """GeoServer refused a request; the message carries its answer."""
@@ -143,7 +146,7 @@ class GeoServerPublisher:
                             "keyColumn": "id",
                             "geometry": {
                                 "name": "geom",
-                                "type": layer.geometry.title(),
+                                "type": GEOMETRY_TYPES[layer.geometry],
                                 "srid": 4326,
                             },
                         },

@@ -86,6 +86,8 @@ def _layer(layer: OgcLayer, workspace: Workspace) -> str:
             f'STYLE SYMBOL "kreis" SIZE {size} COLOR {_rgb(layer.color)} '
             "OUTLINECOLOR 255 255 255 WIDTH 1 END"
         )
+    elif layer.geometry == "LINE":
+        style = f"STYLE COLOR {_rgb(layer.color)} WIDTH 3 END"
     else:
         style = f"STYLE OUTLINECOLOR {_rgb(layer.color)} WIDTH 2 END"
     classes.append(f"    CLASS\n      NAME {_text(other)}\n      {style}\n    END")

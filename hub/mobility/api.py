@@ -5,7 +5,9 @@ data (the timetables are CC BY 4.0; the attribution travels with every answer)."
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -13,11 +15,22 @@ from ninja import Query, Router, Schema
 from hub.core import guard
 from hub.core.errors import Invalid
 from hub.core.exports import geojson_response, point_feature
-from hub.mobility import realtime, selectors
+from hub.mobility import export, realtime, selectors
 from hub.mobility.journeys import planner
+from hub.mobility.models import StopAccess
 from hub.tenancy.selectors import active_tenants
 
 router = Router(tags=["mobility"])
+
+
+def _also_404(description: str) -> dict:
+    """An operation whose query (not path) can name nothing: its 404 in the document."""
+    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    return {
+        "responses": {
+            "404": {"description": description, "content": {"application/problem+json": problem}}
+        }
+    }
 
 
 class FeedOut(Schema):
@@ -73,6 +86,21 @@ class RealtimeOut(Schema):
     stale: bool  # older than 2 minutes: the board shows the plan
 
 
+class AlertOut(Schema):
+    feed: str
+    header: str
+    description: str
+    stops: list[str]
+    routes: list[str]
+
+
+class AccessOut(Schema):
+    stop_id: str
+    wheelchair: int  # 1 reachable without steps, 2 not (0 unknown is not listed)
+    label: str
+    note: str
+
+
 class BoardOut(Schema):
     station: str
     name: str
@@ -82,6 +110,8 @@ class BoardOut(Schema):
     notice: str  # "" or why the board is empty (past the end of service)
     departures: list[DepartureOut]
     realtime: list[RealtimeOut]
+    alerts: list[AlertOut]  # ServiceAlerts naming the station's stops or the whole agency
+    accessibility: list[AccessOut]  # what staff recorded for the station's stops
     attribution: list[str]
 
 
@@ -114,6 +144,18 @@ def board(key: str, start: dt.datetime, limit: int) -> BoardOut:
             RealtimeOut(feed=slug, as_of=info[0], stale=info[1])
             for slug, info in sorted(fresh.items())
             if info is not None
+        ],
+        alerts=[AlertOut(**a) for a in realtime.alerts(stops=where.stop_ids)],
+        accessibility=[
+            AccessOut(
+                stop_id=a.stop_id,
+                wheelchair=a.wheelchair,
+                label=str(a.get_wheelchair_display()),
+                note=a.note,
+            )
+            for a in StopAccess.objects.filter(stop_id__in=where.stop_ids)
+            .exclude(wheelchair=StopAccess.Wheelchair.UNKNOWN)
+            .order_by("stop_id")
         ],
         attribution=list(covered.attributions),
     )
@@ -244,11 +286,15 @@ def plan_out(plan: planner.Plan) -> PlanOut:
         'register ("Hagenstraße 12, Haldensleben") or `geo:lat,lon`. `zeit`: depart at (or, '
         "with `ankunft=true`, arrive by); default now, without a time zone local time."
     ),
+    openapi_extra=_also_404(
+        "`von` or `nach` names no stop, station, address or point, or there is no"
+        " timetable of the day asked (past the end of service)"
+    ),
 )
 def journeys(
     request,
-    von: str = Query(..., max_length=200),
-    nach: str = Query(..., max_length=200),
+    von: str = Query(..., min_length=1, max_length=200),
+    nach: str = Query(..., min_length=1, max_length=200),
     zeit: dt.datetime | None = AT,
     ankunft: bool = False,
 ):
@@ -278,3 +324,132 @@ def stops_geojson(request, slug: str):
         name=f"Haltestellen: {tenant.display_name}",
         attribution="; ".join(sorted({v.feed.attribution for v in selectors.live_versions()})),
     )
+
+
+class StationOut(Schema):
+    station: str
+    name: str
+    lon: float
+    lat: float
+
+
+class VehicleOut(Schema):
+    trip_id: str
+    lat: float
+    lon: float
+    bearing: float | None
+    label: str
+    near: str  # the line's station nearest to it: where it is, without a map
+
+
+class LineOut(Schema):
+    feed: str
+    route_id: str
+    line: str
+    name: str
+    agency: str
+    route_type: int
+    color: str
+    stations: list[StationOut]
+    alerts: list[AlertOut]
+    vehicles: list[VehicleOut]
+    attribution: str
+
+
+def line_out(feed: str, route_id: str) -> LineOut:
+    found = selectors.line(feed, route_id)
+    r = found.route
+    moving = realtime.vehicles(feed, routes=[r.route_id], trips=found.trip_ids)
+    stations = found.stations
+
+    def near(v: dict) -> str:
+        if not stations:
+            return ""
+        return min(
+            stations, key=lambda p: (p.point.x - v["lon"]) ** 2 + (p.point.y - v["lat"]) ** 2
+        ).name
+
+    return LineOut(
+        feed=feed,
+        route_id=r.route_id,
+        line=r.short_name or r.long_name,
+        name=r.long_name,
+        agency=r.agency,
+        route_type=r.route_type,
+        color=r.color,
+        stations=[
+            StationOut(station=p.key, name=p.name, lon=p.point.x, lat=p.point.y) for p in stations
+        ],
+        alerts=[
+            AlertOut(**a)
+            for a in realtime.alerts(routes=[r.route_id], stops=[p.stop_ids[0] for p in stations])
+        ],
+        vehicles=[
+            VehicleOut(
+                trip_id=v["trip_id"],
+                lat=v["lat"],
+                lon=v["lon"],
+                bearing=v["bearing"],
+                label=v["label"],
+                near=near(v),
+            )
+            for v in moving
+        ],
+        attribution=r.version.feed.attribution,
+    )
+
+
+@router.get(
+    "/mobilitaet/linien/{feed}/{route_id}",
+    response=LineOut,
+    url_name="mobility_line",
+    summary="A line: its stations in order, ServiceAlerts and vehicles on the way (GTFS-RT)",
+)
+def line(request, feed: str, route_id: str):
+    if len(feed) > 60 or len(route_id) > 100:
+        raise Invalid("feed or route_id too long")
+    return line_out(feed, route_id)
+
+
+@router.get(
+    "/t/{slug}/mobilitaet/linien.geojson",
+    url_name="mobility_lines_geojson",
+    summary="The lines crossing the tenant's area (GeoJSON, EPSG:4326): the line network",
+)
+def lines_geojson(request, slug: str):
+    tenant = get_object_or_404(active_tenants(), slug=slug)
+    return geojson_response(
+        [
+            {
+                "type": "Feature",
+                "id": f"{r.version.feed.slug}/{r.route_id}",
+                "geometry": json.loads(r.geometry.geojson),
+                "properties": {
+                    "feed": r.version.feed.slug,
+                    "route_id": r.route_id,
+                    "line": r.short_name or r.long_name,
+                    "name": r.long_name,
+                    "agency": r.agency,
+                    "route_type": r.route_type,
+                    "color": r.color,
+                },
+            }
+            for r in selectors.lines_in(tenant)
+        ],
+        name=f"Liniennetz: {tenant.display_name}",
+        attribution="; ".join(sorted({v.feed.attribution for v in selectors.live_versions()})),
+    )
+
+
+@router.get(
+    "/mobilitaet/gtfs/regional.zip",
+    url_name="mobility_regional_gtfs",
+    summary="The merged, validated regional timetable (GTFS zip: stations, curated accessibility)",
+    openapi_extra=_also_404("no timetable imported yet, or none that passes the validator"),
+)
+def regional_gtfs(request):
+    path = export.merged()
+    answer = FileResponse(path.open("rb"), content_type="application/zip")
+    answer["Content-Disposition"] = 'attachment; filename="regionalfahrplan-boerde.zip"'
+    answer["ETag"] = f'"{path.stem}"'
+    return answer

@@ -72,6 +72,8 @@ class FeedVersion(models.Model):
     declared_end = models.DateField(_("Gültig bis (feed_info)"), null=True, blank=True)
     timezone = models.CharField(max_length=60, default="Europe/Berlin")
     counts = models.JSONField(default=dict, blank=True)  # rows per file
+    # agency.txt as read (agency_id, name, url, timezone, lang, phone): the merged feed's.
+    agencies = models.JSONField(default=list, blank=True)
     # When the service-end warning went out (once per version).
     end_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -113,6 +115,8 @@ class Route(models.Model):
     route_type = models.PositiveIntegerField()
     color = models.CharField(max_length=6, blank=True)
     text_color = models.CharField(max_length=6, blank=True)
+    # The line on the map: its trips' shapes, else the stops of its longest trip in order.
+    geometry = gis.MultiLineStringField(srid=4326, null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -121,6 +125,22 @@ class Route(models.Model):
 
     def __str__(self) -> str:
         return self.short_name
+
+
+class Shape(models.Model):
+    """A row group of shapes.txt: the path a trip's vehicle takes."""
+
+    version = models.ForeignKey(FeedVersion, on_delete=models.CASCADE, related_name="+")
+    shape_id = models.CharField(max_length=100)
+    line = gis.LineStringField(srid=4326)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "shape_id"], name="mobility_shape_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.shape_id
 
 
 class Trip(models.Model):
@@ -201,3 +221,33 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_stop_id} → {self.to_stop_id}"
+
+
+class StopAccess(models.Model):
+    """What staff found out about a stop's accessibility (the feeds say "unknown" everywhere).
+
+    Keyed by stop_id (the DHID), so it outlives feed versions; the merged regional feed and the
+    boards use it instead of the feed's wheelchair_boarding.
+    """
+
+    class Wheelchair(models.IntegerChoices):
+        UNKNOWN = 0, _("unbekannt")
+        YES = 1, _("stufenlos erreichbar")
+        NO = 2, _("nicht stufenlos erreichbar")
+
+    stop_id = models.CharField(_("Haltestelle (DHID)"), max_length=100, unique=True)
+    wheelchair = models.PositiveSmallIntegerField(
+        _("Rollstuhl"), choices=Wheelchair.choices, default=Wheelchair.UNKNOWN
+    )
+    note = models.CharField(_("Hinweis"), max_length=300, blank=True)
+    tenant = models.ForeignKey(
+        "tenancy.Tenant", on_delete=models.PROTECT, related_name="+", verbose_name=_("Erfasst von")
+    )
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Barrierefreiheit einer Haltestelle")
+        verbose_name_plural = _("Barrierefreiheit der Haltestellen")
+
+    def __str__(self) -> str:
+        return f"{self.stop_id}: {self.get_wheelchair_display()}"

@@ -85,6 +85,32 @@ def fresh(slug: str, *, now: dt.datetime | None = None) -> gtfs_rt.Realtime | No
     return current.realtime
 
 
+def alerts(*, stops=(), routes=(), now: dt.datetime | None = None) -> list[dict]:
+    """The fresh ServiceAlerts of every feed that name one of these stops or routes (each once;
+    an alert for the whole agency, naming neither, is shown everywhere)."""
+    stops, routes = set(stops), set(routes)
+    out, seen = [], set()
+    for slug in Feed.objects.exclude(realtime_url="").values_list("slug", flat=True):
+        live = fresh(slug, now=now)
+        for alert in live.alerts if live else ():
+            general = not alert["stops"] and not alert["routes"]
+            if general or stops & set(alert["stops"]) or routes & set(alert["routes"]):
+                key = (alert["header"], alert["description"])
+                if key not in seen:
+                    seen.add(key)
+                    out.append({**alert, "feed": slug})
+    return out
+
+
+def vehicles(feed: str, *, routes=(), trips=(), now: dt.datetime | None = None) -> list[dict]:
+    """The feed's fresh VehiclePositions of these routes or trips."""
+    live = fresh(feed, now=now)
+    if live is None:
+        return []
+    routes, trips = set(routes), set(trips)
+    return [v for v in live.vehicles if v["route_id"] in routes or v["trip_id"] in trips]
+
+
 @dataclass(frozen=True)
 class Live:
     departure: Departure

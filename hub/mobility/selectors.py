@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.contrib.gis.geos import Point
-from django.db import connection
+from django.db import connection, models
 from django.db.models import QuerySet
 
 from hub.core.errors import Invalid, NotFound
-from hub.mobility.models import Feed, FeedVersion, Stop
+from hub.mobility.models import Feed, FeedVersion, Route, Stop, Trip
 
 MAX_DEPARTURES = 100
 MAX_WINDOW = dt.timedelta(hours=24)
@@ -210,3 +210,56 @@ def departures(
             )
         )
     return out
+
+
+def lines_in(tenant) -> QuerySet[Route]:
+    """The live lines whose route crosses the tenant's area, by line name."""
+    if tenant.boundary is None:
+        return Route.objects.none()
+    return (
+        Route.objects.filter(version__in=live_versions(), geometry__intersects=tenant.boundary)
+        .select_related("version__feed")
+        .order_by("short_name", "long_name", "route_id")
+    )
+
+
+@dataclass(frozen=True)
+class Line:
+    route: Route
+    feed: str
+    stations: list[Place]  # in the order of its longest trip
+    trip_ids: frozenset[str]
+
+
+def line(feed: str, route_id: str) -> Line:
+    """A live line with its stations (those of its longest trip, in order)."""
+    route = (
+        Route.objects.filter(
+            version__in=live_versions(), version__feed__slug=feed, route_id=route_id
+        )
+        .select_related("version__feed")
+        .first()
+    )
+    if route is None:
+        raise NotFound(f"no line {route_id[:60]!r} in the live timetable of {feed[:60]!r}")
+    trips = Trip.objects.filter(route=route)
+    longest = trips.annotate(calls=models.Count("stop_times")).order_by("-calls", "trip_id").first()
+    stations: list[Place] = []
+    if longest is not None:
+        stops = Stop.objects.filter(stop_times__trip=longest).order_by("stop_times__sequence")
+        for stop in stops:
+            if not stations or stations[-1].key != stop.station:
+                stations.append(Place(stop.station, stop.name, (stop.stop_id,), stop.point))
+    return Line(route, feed, stations, frozenset(trips.values_list("trip_id", flat=True)))
+
+
+def lines_at(stop_ids) -> list[Route]:
+    """The live lines that call at these stops, by name."""
+    return list(
+        Route.objects.filter(
+            version__in=live_versions(), trips__stop_times__stop__stop_id__in=list(stop_ids)
+        )
+        .select_related("version__feed")
+        .distinct()
+        .order_by("short_name", "long_name", "route_id")
+    )

@@ -6,17 +6,21 @@ planner (a plain form: stops, addresses or geo: points typed in, no map needed).
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hub.core import guard
+from hub.core import access, guard
 from hub.core.access import public
 from hub.core.errors import HubError
-from hub.mobility import selectors
-from hub.mobility.api import board
+from hub.mobility import selectors, services
+from hub.mobility.api import board, line_out
 from hub.mobility.journeys import planner
+from hub.mobility.models import StopAccess
+from hub.tenancy.permissions import EDITING, page_access
 
 REFRESH_SECONDS = 60
 
@@ -73,6 +77,7 @@ def board_page(request, slug: str, stop: str):
         {
             "tenant": tenant,
             "board": shown,
+            "lines": selectors.lines_at(shown.stop_ids) if not display else [],
             "live": not at,
             "refresh": REFRESH_SECONDS if not at else None,
         },
@@ -84,7 +89,7 @@ def journey_page(request, slug: str):
     tenant = _tenant(request)
     asked = {k: request.GET.get(k, "").strip()[:200] for k in ("von", "nach", "zeit", "art")}
     plan, error, status = None, "", 200
-    if asked["von"] or asked["nach"]:
+    if asked["von"] and asked["nach"]:  # one of them alone: the form, filled in
         try:
             guard.refuse_nul(request.GET, "the query")
             at = guard.parse_datetime(asked["zeit"], "zeit") if asked["zeit"] else None
@@ -98,4 +103,69 @@ def journey_page(request, slug: str):
         "mobility/journey.html",
         {"tenant": tenant, "asked": asked, "plan": plan, "error": error},
         status=status,
+    )
+
+
+@public
+def lines_page(request, slug: str):
+    tenant = _tenant(request)
+    return render(
+        request,
+        "mobility/lines.html",
+        {"tenant": tenant, "lines": list(selectors.lines_in(tenant))},
+    )
+
+
+@public
+def line_page(request, slug: str, feed: str, route: str):
+    tenant = _tenant(request)
+    return render(
+        request,
+        "mobility/line.html",
+        {"tenant": tenant, "line": line_out(feed[:60], route[:100])},
+    )
+
+
+EDITORS = access.roles(EDITING)
+
+
+@page_access(EDITORS, EDITORS)
+def accessibility_page(request, slug: str):
+    """Staff record per stop whether it can be reached without steps; a station at a time."""
+    tenant = _tenant(request)
+    key = request.GET.get("station", "").strip()[:100]
+    if request.method == "POST":
+        try:
+            services.set_accessibility(
+                tenant,
+                request.POST.get("stop_id", "")[:100],
+                int(request.POST.get("wheelchair", "-1") or -1),
+                request.POST.get("note", ""),
+            )
+            messages.success(request, _("Gespeichert: der Regionalfahrplan enthält es ab jetzt."))
+        except (HubError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", _("Bitte die Angaben prüfen.")))
+        back = reverse("mobility:accessibility", kwargs={"slug": tenant.slug})
+        return redirect(f"{back}?station={request.POST.get('station', '')[:100]}")
+    stops = selectors.stops_in(tenant)
+    if key:
+        platforms = list(stops.filter(station=key).order_by("stop_id"))
+        known = {
+            a.stop_id: a
+            for a in StopAccess.objects.filter(stop_id__in=[p.stop_id for p in platforms])
+        }
+        rows = [(p, known.get(p.stop_id)) for p in platforms]
+    else:
+        rows = []
+    stations = sorted({(s.station, s.name) for s in stops}, key=lambda r: r[1]) if not key else []
+    return render(
+        request,
+        "mobility/accessibility.html",
+        {
+            "tenant": tenant,
+            "station": key,
+            "rows": rows,
+            "stations": stations,
+            "choices": StopAccess.Wheelchair.choices,
+        },
     )

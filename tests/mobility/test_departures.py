@@ -109,6 +109,8 @@ def test_the_api_and_the_pages_show_the_board(client, boerde, seeded):
     first = body["departures"][0]
     assert first["headsign"] in html
     assert 'http-equiv="refresh"' not in html
+    assert "Linien an dieser Haltestelle" in html
+    assert f"/t/haldensleben/mobilitaet/verbindung/?von={ZOB.replace(':', '%3A')}" in html
     live = client.get(f"/t/haldensleben/mobilitaet/abfahrten/{ZOB}/")
     assert 'http-equiv="refresh" content="60"' in live.content.decode()
     display = client.get(f"/t/haldensleben/mobilitaet/abfahrten/{ZOB}/", {"anzeige": "1"})
@@ -143,3 +145,36 @@ def test_bad_board_requests_get_a_reason(client, boerde, path, query, status, me
     answer = client.get(path, query)
     assert answer.status_code == status, answer.content
     assert message in answer.content.decode()
+
+
+def test_lines_with_their_shapes_are_a_layer_geojson_and_pages(client, boerde, seeded):
+    from django.db import connection
+    from django.urls import reverse
+
+    assert boerde.counts["shapes"] > 0
+    lines = client.get("/api/v1/t/haldensleben/mobilitaet/linien.geojson").json()
+    assert lines["features"], lines
+    first = lines["features"][0]
+    assert first["geometry"]["type"] == "MultiLineString"
+    assert "NASA GmbH" in lines["attribution"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(DISTINCT id) FROM ogc.linien WHERE tenant = %s",
+            ["haldensleben"],
+        )
+        rows, ids = cursor.fetchone()
+    assert rows == ids == len(lines["features"])
+    page = client.get("/t/haldensleben/mobilitaet/linien/")
+    assert page.status_code == 200
+    feed, route = first["properties"]["feed"], first["properties"]["route_id"]
+    address = reverse(
+        "mobility:line", kwargs={"slug": "haldensleben", "feed": feed, "route": route}
+    )
+    assert address in page.content.decode()
+    one = client.get(address)
+    assert one.status_code == 200
+    detail = client.get(f"/api/v1/mobilitaet/linien/{feed}/{route}").json()
+    assert len(detail["stations"]) >= 2
+    assert detail["stations"][0]["name"] in one.content.decode()
+    missing = client.get(f"/api/v1/mobilitaet/linien/{feed}/gibt-es-nicht")
+    assert missing.status_code == 404

@@ -89,6 +89,22 @@ def test_a_broken_feed_is_refused_and_the_live_timetable_keeps_answering(feeds, 
     assert not StopTime.objects.exclude(version=boerde).exists()  # nothing half-written
 
 
+def test_a_shape_point_off_the_globe_is_refused_by_file_and_field(feeds, boerde):
+    shapes = feed_bytes_member("shapes.txt").split(b"\n")
+    header = [h.strip('"\ufeff') for h in shapes[0].decode().strip().split(",")]
+    row = shapes[1].decode().strip().split(",")
+    row[header.index("shape_pt_lat")] = "952.28"
+    changed = b"\n".join([shapes[0], ",".join(row).encode(), *shapes[2:]])
+    with pytest.raises(ImportRefused) as refused:
+        services.import_feed(
+            feeds["boerdebus"], altered("boerdebus.zip", {"shapes.txt": changed}), progress=False
+        )
+    assert "shapes.txt" in refused.value.message
+    assert "shape_pt_lat" in refused.value.message
+    feeds["boerdebus"].refresh_from_db()
+    assert feeds["boerdebus"].live_id == boerde.pk
+
+
 def test_a_new_version_replaces_the_old_at_once(feeds, boerde):
     info = feed_bytes_member("feed_info.txt")
 

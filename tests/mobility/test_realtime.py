@@ -185,3 +185,48 @@ def test_journeys_avoid_a_cancelled_trip_and_show_a_delay(client, partner):
     assert delayed["trip_id"] == planned["trip_id"]
     assert delayed["delay_departure"] == 300
     network.forget()
+
+
+def test_alerts_and_vehicle_positions_show_on_boards_and_lines(client, partner, seeded):
+    from hub.mobility import selectors as sel
+
+    server, feed = partner
+    [line] = [r for r in sel.lines_in(_haldensleben()) if r.short_name == "600"][:1]
+    trip = line.trips.first()
+    feed_message = rt.FeedMessage()
+    feed_message.header.gtfs_realtime_version = "2.0"
+    feed_message.header.timestamp = int(timezone.now().timestamp())
+    alert = feed_message.entity.add(id="a1").alert
+    alert.informed_entity.add(stop_id=f"{ZOB}::01")
+    alert.header_text.translation.add(text="Steig 1 gesperrt", language="de")
+    alert.description_text.translation.add(text="Bitte Steig 2 nutzen.", language="de")
+    route_alert = feed_message.entity.add(id="a2").alert
+    route_alert.informed_entity.add(route_id=line.route_id)
+    route_alert.header_text.translation.add(text="Umleitung der Linie 600", language="de")
+    other = feed_message.entity.add(id="a3").alert
+    other.informed_entity.add(stop_id="de:15003:9999::01")
+    other.header_text.translation.add(text="Anderswo", language="de")
+    vehicle = feed_message.entity.add(id="v1").vehicle
+    vehicle.trip.trip_id = trip.trip_id
+    vehicle.position.latitude, vehicle.position.longitude = 52.2850, 11.4076
+    vehicle.vehicle.label = "Bus 17"
+    server.body = feed_message.SerializeToString()
+    realtime.poll(feed, force=True)
+    shown = board(client)
+    assert [a["header"] for a in shown["alerts"]] == ["Steig 1 gesperrt"]
+    page = client.get(f"/t/haldensleben/mobilitaet/abfahrten/{ZOB}/", {"ab": "2026-12-08T07:00"})
+    assert "Bitte Steig 2 nutzen." in page.content.decode()
+    detail = client.get(f"/api/v1/mobilitaet/linien/boerdebus/{line.route_id}").json()
+    assert "Umleitung der Linie 600" in [a["header"] for a in detail["alerts"]]
+    assert "Anderswo" not in [a["header"] for a in detail["alerts"]]
+    [moving] = detail["vehicles"]
+    assert moving["label"] == "Bus 17"
+    assert moving["near"] == "Haldensleben, ZOB"
+    html = client.get(f"/t/haldensleben/mobilitaet/linien/boerdebus/{line.route_id}/").content
+    assert "Bus 17" in html.decode()
+
+
+def _haldensleben():
+    from hub.tenancy.models import Tenant
+
+    return Tenant.objects.get(slug="haldensleben")

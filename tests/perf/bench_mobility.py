@@ -232,6 +232,16 @@ def main() -> None:
         f"web RSS after boards and journeys: {before / 2**20:.0f} → {final / 2**20:.0f} MiB"
         f" (+{(final - before) / 2**20:.0f})   target for the mobility parts ≤ 150 MiB"
     )
+    from hub.mobility import export, validation
+
+    started = time.perf_counter()
+    merged = export.build()
+    built_s = time.perf_counter() - started
+    validation.validate(merged, name="regional")
+    print(
+        f"merged regional feed: built in {built_s:.2f} s ({len(merged) / 2**20:.1f} MiB),"
+        f" validated in {time.perf_counter() - started - built_s:.2f} s"
+    )
     print("OpenTripPlanner: not configured here (no backend built yet), no ratio")
 
 

@@ -96,8 +96,8 @@ class Engine(Protocol):
 def place(text: str) -> Place:
     """A stop_id or station key, `geo:lat,lon`, a stop's name or an address of the register."""
     text = (text or "").strip()
-    if not text:
-        raise Invalid("Bitte einen Start und ein Ziel angeben.")
+    if not text:  # only blanks: no place named, as one the hub does not know
+        raise NotFound("Bitte einen Start und ein Ziel angeben.")
     if len(text) > 200 or "\x00" in text:
         raise Invalid("Ein Ort ist höchstens 200 Zeichen lang.")
     point = GEO.match(text)
@@ -157,8 +157,8 @@ class Raptor:
     def plan(self, start: Place, end: Place, at: dt.datetime, *, arrive_by: bool) -> Plan:
         covered = selectors.timetable()
         notice = _outside(covered, at)
-        if notice:
-            raise Invalid(notice, field="zeit")
+        if notice:  # there is no timetable of that day: not found, as a stop that is not
+            raise NotFound(notice, field="zeit")
         if (start.key and start.key == end.key) or (start.lon, start.lat) == (end.lon, end.lat):
             raise Invalid("Start und Ziel sind derselbe Ort.", field="nach")
         day = networks.network_for(networks.day_of(at))

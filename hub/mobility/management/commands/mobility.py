@@ -93,7 +93,7 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"{feed.slug}: version {v.pk} live in {outcome.seconds:.1f} s, service "
                     f"{v.first_day} - {v.last_day}, "
-                    + ", ".join(f"{n:,} {k}" for k, n in outcome.counts.items())
+                    + ", ".join(f"{n:,} {k}" for k, n in outcome.counts.items() if k != "loader")
                 )
             )
             warnings = [n for n in v.notices if n["severity"] == "WARNING"]
