@@ -168,6 +168,13 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "YAML file of the GTFS feed registry (default: hub/mobility/feeds.yaml)",
     ),
+    Setting(
+        "HUB_OTP_URL",
+        str,
+        "",
+        "OpenTripPlanner 2.8 (its GTFS GraphQL API, e.g. http://otp:8080/otp/gtfs/v1) as the"
+        " journey planner; empty: the embedded RAPTOR",
+    ),
     Setting("HUB_API_CLIENTS_PER_PERSON", int, "5", "active API clients one person may hold"),
     Setting("HUB_DEMO_PASSWORD", str, "", "password of the local demo users; empty: none"),
     Setting(

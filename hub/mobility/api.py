@@ -259,7 +259,7 @@ def plan_out(plan: planner.Plan) -> PlanOut:
         end=_place(plan.end),
         at=plan.at,
         arrive_by=plan.arrive_by,
-        engine=planner.ENGINE.name,
+        engine=plan.engine,
         journeys=[
             JourneyOut(
                 departure=j.departure,

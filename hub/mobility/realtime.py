@@ -27,6 +27,7 @@ STALE = dt.timedelta(minutes=2)
 POLL = dt.timedelta(seconds=30)
 MAX_BACKOFF = dt.timedelta(minutes=10)
 KEEP_SECONDS = 60 * 60
+FEEDS_KEY = "hub:mobility:rt-feeds"
 
 
 def _key(slug: str) -> str:
@@ -73,6 +74,8 @@ def poll(feed: Feed, *, now: dt.datetime | None = None, force: bool = False) -> 
     else:
         current = State(read, now, 0, now + POLL, "")
     cache.set(_key(feed.slug), current, KEEP_SECONDS)
+    if feed.slug not in (cache.get(FEEDS_KEY) or [feed.slug]):
+        cache.delete(FEEDS_KEY)
     return current
 
 
@@ -85,12 +88,22 @@ def fresh(slug: str, *, now: dt.datetime | None = None) -> gtfs_rt.Realtime | No
     return current.realtime
 
 
+def _realtime_feeds() -> list[str]:
+    """The feeds that have GTFS-Realtime, kept a minute in the cache (no query per board); a
+    poll of a feed not in it clears it."""
+    slugs = cache.get(FEEDS_KEY)
+    if slugs is None:
+        slugs = list(Feed.objects.exclude(realtime_url="").values_list("slug", flat=True))
+        cache.set(FEEDS_KEY, slugs, 60)
+    return slugs
+
+
 def alerts(*, stops=(), routes=(), now: dt.datetime | None = None) -> list[dict]:
     """The fresh ServiceAlerts of every feed that name one of these stops or routes (each once;
     an alert for the whole agency, naming neither, is shown everywhere)."""
     stops, routes = set(stops), set(routes)
     out, seen = [], set()
-    for slug in Feed.objects.exclude(realtime_url="").values_list("slug", flat=True):
+    for slug in _realtime_feeds():
         live = fresh(slug, now=now)
         for alert in live.alerts if live else ():
             general = not alert["stops"] and not alert["routes"]

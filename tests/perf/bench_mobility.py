@@ -11,11 +11,14 @@ ratios to issue 14's targets, never pass/fail.
 - reading a 3,000-entity TripUpdates feed and applying it to a board;
 - journeys at the HTTP API: 200 random station pairs and 200 random pairs of the address
   register's houses at random morning times of a weekday on which both feeds run fully
-  (2026-06-10), p50/p95, after each web worker built the day's network (its time printed).
+  (2026-06-10), p50/p95, after each web worker built the day's network (its time printed);
+- where a Java 21+ is present, OpenTripPlanner 2.8.1 on the merged regional feed with the
+  same stop-to-stop queries, and the ratio.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import random
@@ -38,6 +41,7 @@ import requests  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import transaction  # noqa: E402
 
+from hub.core.errors import HubError  # noqa: E402
 from hub.mobility import services  # noqa: E402
 from hub.mobility.models import Feed, Stop  # noqa: E402
 from hub.mobility.selectors import live_versions  # noqa: E402
@@ -107,8 +111,8 @@ def boards() -> list[float]:
 JOURNEY_DAY = dt.date(2026, 6, 10)
 
 
-def journeys():
-    """(label, target ms, sorted times) for station pairs and address pairs."""
+def journey_queries() -> dict[str, list[tuple[str, str, str]]]:
+    """The same seeded random (from, to, at) for every engine: station pairs, house pairs."""
     from hub.geo.models import Address
 
     rng = random.Random(SEED)
@@ -116,16 +120,25 @@ def journeys():
         set(Stop.objects.filter(version__in=live_versions()).values_list("station", flat=True))
     )
     houses = [a.label for a in Address.objects.order_by("id")]
+    out = {}
+    for label, places in (("stop-to-stop", stations), ("address-to-address", houses)):
+        out[label] = [
+            (
+                *rng.sample(places, 2),
+                f"{JOURNEY_DAY}T{rng.randint(5, 11):02d}:{rng.randint(0, 59):02d}:00+02:00",
+            )
+            for _ in range(QUERIES + 20)
+        ]
+    return out
+
+
+def journeys(queries):
+    """(label, target ms, sorted times) at the hub's HTTP API."""
     session = requests.Session()
     out = []
-    for label, target, places in (
-        ("stop-to-stop", 30, stations),
-        ("address-to-address", 60, houses),
-    ):
+    for label, target in (("stop-to-stop", 30), ("address-to-address", 60)):
         times = []
-        for i in range(QUERIES + 20):
-            start, end = rng.sample(places, 2)
-            at = f"{JOURNEY_DAY}T{rng.randint(5, 11):02d}:{rng.randint(0, 59):02d}:00+02:00"
+        for i, (start, end, at) in enumerate(queries[label]):
             started = time.perf_counter()
             answer = session.get(
                 f"{HUB}/api/v1/mobilitaet/verbindungen",
@@ -139,6 +152,30 @@ def journeys():
                 times.append(took)
         out.append((label, target, sorted(times)))
     return out
+
+
+def otp_times(queries) -> tuple[list[float], float] | None:
+    """OpenTripPlanner 2.8.1 on the merged feed, the same stop-to-stop queries through the
+    hub's OTP backend (None where there is no Java 21+); and OTP's RSS in MiB."""
+    from hub.mobility import export
+    from hub.mobility.journeys import planner
+    from hub.mobility.journeys.otp import Otp
+    from tests.mobility import otp_local
+
+    if otp_local.java() is None:
+        return None
+    with otp_local.running(export.merged().read_bytes()) as (url, process):
+        engine = Otp(url)
+        times = []
+        for i, (start, end, at) in enumerate(queries["stop-to-stop"]):
+            when = dt.datetime.fromisoformat(at)
+            started = time.perf_counter()
+            with contextlib.suppress(HubError):  # the same refusals as at the hub's API
+                planner.plan(start, end, when, using=engine)
+            if i >= 20:  # OTP warms up too
+                times.append((time.perf_counter() - started) * 1000)
+        rss = psutil.Process(process.pid).memory_info().rss / 2**20
+    return sorted(times), rss
 
 
 def realtime_apply_ms() -> float:
@@ -221,8 +258,11 @@ def main() -> None:
         f" {len(built.network.patterns)} patterns): built in"
         f" {time.perf_counter() - started:.2f} s per web worker, once a day"
     )
-    for label, target, times in journeys():
+    queries = journey_queries()
+    hub_p95 = {}
+    for label, target, times in journeys(queries):
         p50, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
+        hub_p95[label] = p95
         print(
             f"journeys {label} at the HTTP API ({len(times)}): p50 {p50:5.1f} ms"
             f"  p95 {p95:5.1f} ms   target p95 ≤ {target} ms   ratio {p95 / target:.2f}"
@@ -242,7 +282,17 @@ def main() -> None:
         f"merged regional feed: built in {built_s:.2f} s ({len(merged) / 2**20:.1f} MiB),"
         f" validated in {time.perf_counter() - started - built_s:.2f} s"
     )
-    print("OpenTripPlanner: not configured here (no backend built yet), no ratio")
+    measured = otp_times(queries)
+    if measured is None:
+        print("OpenTripPlanner: no Java 21+ here, no ratio")
+    else:
+        times, rss = measured
+        p50, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
+        print(
+            f"OpenTripPlanner 2.8.1, the same stop-to-stop queries ({len(times)}): p50 {p50:5.1f}"
+            f" ms  p95 {p95:5.1f} ms, RSS {rss:.0f} MiB   OTP p95 / hub p95:"
+            f" {p95 / hub_p95['stop-to-stop']:.1f} (goal ≥ 10)"
+        )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.conf import settings
 from django.utils import timezone
 
 from hub.core.errors import Invalid, NotFound
@@ -85,12 +86,21 @@ class Plan:
     journeys: list[Journey]
     notice: str  # "" or why there is nothing to show
     attribution: tuple[str, ...]
+    engine: str = "raptor"
 
 
 class Engine(Protocol):
     name: str
 
-    def plan(self, start: Place, end: Place, at: dt.datetime, *, arrive_by: bool) -> Plan: ...
+    def plan(
+        self,
+        start: Place,
+        end: Place,
+        at: dt.datetime,
+        *,
+        arrive_by: bool,
+        covered: selectors.Timetable,
+    ) -> Plan: ...
 
 
 def place(text: str) -> Place:
@@ -154,13 +164,15 @@ class Raptor:
 
     name = "raptor"
 
-    def plan(self, start: Place, end: Place, at: dt.datetime, *, arrive_by: bool) -> Plan:
-        covered = selectors.timetable()
-        notice = _outside(covered, at)
-        if notice:  # there is no timetable of that day: not found, as a stop that is not
-            raise NotFound(notice, field="zeit")
-        if (start.key and start.key == end.key) or (start.lon, start.lat) == (end.lon, end.lat):
-            raise Invalid("Start und Ziel sind derselbe Ort.", field="nach")
+    def plan(
+        self,
+        start: Place,
+        end: Place,
+        at: dt.datetime,
+        *,
+        arrive_by: bool,
+        covered: selectors.Timetable,
+    ) -> Plan:
         day = networks.network_for(networks.day_of(at))
         access, egress = _near(day, start), _near(day, end)
         when = int(at.timestamp())
@@ -378,12 +390,36 @@ def _apply_realtime(journeys: list[Journey]) -> None:
             previous = leg
 
 
-ENGINE: Engine = Raptor()
+def engine() -> Engine:
+    """OpenTripPlanner where HUB_OTP_URL names one, else the embedded RAPTOR."""
+    if settings.HUB_OTP_URL:
+        from hub.mobility.journeys.otp import Otp
+
+        return Otp(settings.HUB_OTP_URL)
+    return Raptor()
 
 
-def plan(start: str, end: str, at: dt.datetime | None, *, arrive_by: bool = False) -> Plan:
-    """The journeys between two places (see `place`); `at` aware, default now."""
+def plan(
+    start: str,
+    end: str,
+    at: dt.datetime | None,
+    *,
+    arrive_by: bool = False,
+    using: Engine | None = None,
+) -> Plan:
+    """The journeys between two places (see `place`); `at` aware, default now. Checked here
+    for every engine: a day without timetable and the same place twice are refused."""
     at = at or timezone.now()
     if at.tzinfo is None:
         raise Invalid("the time needs a time zone")
-    return ENGINE.plan(place(start), place(end), at, arrive_by=arrive_by)
+    start_place, end_place = place(start), place(end)
+    covered = selectors.timetable()
+    notice = _outside(covered, at)
+    if notice:  # there is no timetable of that day: not found, as a stop that is not
+        raise NotFound(notice, field="zeit")
+    same_station = start_place.key and start_place.key == end_place.key
+    if same_station or (start_place.lon, start_place.lat) == (end_place.lon, end_place.lat):
+        raise Invalid("Start und Ziel sind derselbe Ort.", field="nach")
+    return (using or engine()).plan(
+        start_place, end_place, at, arrive_by=arrive_by, covered=covered
+    )
