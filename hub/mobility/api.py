@@ -16,7 +16,7 @@ from hub.core import guard
 from hub.core.errors import Invalid
 from hub.core.exports import geojson_response, point_feature
 from hub.mobility import export, realtime, selectors
-from hub.mobility.journeys import planner
+from hub.mobility.journeys import planner, results
 from hub.mobility.models import StopAccess
 from hub.tenancy.selectors import active_tenants
 
@@ -249,11 +249,11 @@ class PlanOut(Schema):
     attribution: list[str]
 
 
-def _place(p: planner.Place) -> PlaceOut:
+def _place(p: results.Place) -> PlaceOut:
     return PlaceOut(kind=p.kind, label=p.label, lon=p.lon, lat=p.lat, station=p.key)
 
 
-def plan_out(plan: planner.Plan) -> PlanOut:
+def plan_out(plan: results.Plan) -> PlanOut:
     return PlanOut(
         start=_place(plan.start),
         end=_place(plan.end),

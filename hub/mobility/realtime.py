@@ -74,7 +74,8 @@ def poll(feed: Feed, *, now: dt.datetime | None = None, force: bool = False) -> 
     else:
         current = State(read, now, 0, now + POLL, "")
     cache.set(_key(feed.slug), current, KEEP_SECONDS)
-    if feed.slug not in (cache.get(FEEDS_KEY) or [feed.slug]):
+    known = cache.get(FEEDS_KEY)
+    if known is not None and feed.slug not in known:
         cache.delete(FEEDS_KEY)
     return current
 

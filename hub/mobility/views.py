@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Pages of the mobility centre: the tenant's stations (a list, no map needed), the
-departure board of a station, which refreshes itself without JavaScript and has a full-screen
-display mode for a screen at the bus station or the town hall (`?anzeige=1`), and the journey
+departure board of a station, which keeps itself current (a script the reader can pause; without
+script a link reloads it) and has a full-screen display mode for a screen at the bus station or
+the town hall (`?anzeige=1`, refreshed by the page itself: nobody works it), and the journey
 planner (a plain form: stops, addresses or geo: points typed in, no map needed)."""
 
 from __future__ import annotations

@@ -112,9 +112,13 @@ def test_the_api_and_the_pages_show_the_board(client, boerde, seeded):
     assert "Linien an dieser Haltestelle" in html
     assert f"/t/haldensleben/mobilitaet/verbindung/?von={ZOB.replace(':', '%3A')}" in html
     live = client.get(f"/t/haldensleben/mobilitaet/abfahrten/{ZOB}/")
-    assert 'http-equiv="refresh" content="60"' in live.content.decode()
+    live_html = live.content.decode()
+    assert 'data-refresh="60"' in live_html  # kept current by a script the reader can pause
+    assert 'id="refresh-toggle"' in live_html
+    assert 'http-equiv="refresh"' not in live_html  # WCAG 2.2.1: no refresh nobody can stop
     display = client.get(f"/t/haldensleben/mobilitaet/abfahrten/{ZOB}/", {"anzeige": "1"})
     assert 'class="display"' in display.content.decode()
+    assert 'http-equiv="refresh" content="60"' in display.content.decode()  # a screen, unattended
     index = client.get("/t/haldensleben/mobilitaet/", {"q": "ZOB"})
     assert f"/t/haldensleben/mobilitaet/abfahrten/{ZOB}/" in index.content.decode()
     stops = client.get("/api/v1/t/haldensleben/mobilitaet/haltestellen.geojson").json()

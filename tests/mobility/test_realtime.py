@@ -230,3 +230,19 @@ def _haldensleben():
     from hub.tenancy.models import Tenant
 
     return Tenant.objects.get(slug="haldensleben")
+
+
+def test_alerts_of_a_feed_given_realtime_after_boards_cached_the_feed_list(client, partner):
+    """Regression: the list of feeds with GTFS-RT, cached empty by an earlier board, hid the
+    alerts of a feed that got its realtime URL afterwards, even after its first poll."""
+    server, feed = partner
+    cache.set(realtime.FEEDS_KEY, [], 60)
+    message_ = rt.FeedMessage()
+    message_.header.gtfs_realtime_version = "2.0"
+    message_.header.timestamp = int(timezone.now().timestamp())
+    alert = message_.entity.add(id="a1").alert
+    alert.informed_entity.add(stop_id=f"{ZOB}::01")
+    alert.header_text.translation.add(text="Steig 1 gesperrt", language="de")
+    server.body = message_.SerializeToString()
+    realtime.poll(feed, force=True)
+    assert [a["header"] for a in board(client)["alerts"]] == ["Steig 1 gesperrt"]

@@ -14,7 +14,7 @@ import requests
 
 from hub.core.errors import HubError
 from hub.mobility import selectors
-from hub.mobility.journeys.planner import Journey, Leg, Place, Plan, pareto
+from hub.mobility.journeys.results import Journey, Leg, Place, Plan, pareto
 
 FEED_ID = "hub"
 TIMEOUT = 20

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
-from typing import Protocol
 
 from django.conf import settings
 from django.utils import timezone
@@ -23,6 +21,7 @@ from hub.geo import addresses
 from hub.mobility import realtime, selectors
 from hub.mobility.journeys import network as networks
 from hub.mobility.journeys import raptor
+from hub.mobility.journeys.results import Engine, Journey, Leg, Place, Plan, pareto
 
 ACCESS_RADIUS = 1000  # metres walked to or from a stop at most
 ACCESS_STOPS = 12  # the nearest stops considered around an address or a point
@@ -30,77 +29,6 @@ WALK_ONLY = 2500  # metres: up to this, walking all the way is one of the answer
 MAX_RIDES = 6
 GEO = re.compile(r"^geo:\s*(?P<lat>-?\d{1,2}(?:\.\d+)?)\s*,\s*(?P<lon>-?\d{1,3}(?:\.\d+)?)$")
 SEARCH_HOURS = 6  # how far past the time asked a journey may start (or end, for arrive-by)
-
-
-@dataclass(frozen=True)
-class Place:
-    kind: str  # "station" | "address" | "point"
-    label: str
-    lon: float
-    lat: float
-    stop_ids: tuple[str, ...] = ()  # a station's own stops: walked to in no time
-    key: str = ""
-
-
-@dataclass
-class Leg:
-    kind: str  # "ride" | "walk"
-    start: str  # name
-    end: str
-    departure: dt.datetime
-    arrival: dt.datetime
-    start_stop: str = ""
-    end_stop: str = ""
-    start_platform: str = ""
-    end_platform: str = ""
-    line: str = ""
-    route_type: int | None = None
-    headsign: str = ""
-    trip_id: str = ""
-    feed: str = ""
-    stops: int = 0  # stops the ride passes between boarding and alighting
-    metres: int = 0
-    delay_departure: int | None = None  # seconds, from GTFS-Realtime
-    delay_arrival: int | None = None
-
-
-@dataclass
-class Journey:
-    departure: dt.datetime
-    arrival: dt.datetime
-    changes: int
-    legs: list[Leg]
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def minutes(self) -> int:
-        return round((self.arrival - self.departure).total_seconds() / 60)
-
-
-@dataclass
-class Plan:
-    start: Place
-    end: Place
-    at: dt.datetime
-    arrive_by: bool
-    journeys: list[Journey]
-    notice: str  # "" or why there is nothing to show
-    attribution: tuple[str, ...]
-    engine: str = "raptor"
-
-
-class Engine(Protocol):
-    name: str
-
-    def plan(
-        self,
-        start: Place,
-        end: Place,
-        at: dt.datetime,
-        *,
-        arrive_by: bool,
-        covered: selectors.Timetable,
-    ) -> Plan: ...
 
 
 def place(text: str) -> Place:
@@ -347,20 +275,6 @@ def _walk(day, start: int | None, end: int | None, leave: int, seconds: int) -> 
         end_stop="" if end is None else day.network.stops[end],
         metres=round(seconds * networks.WALK_SPEED),
     )
-
-
-def pareto(journeys: list[Journey], arrive_by: bool) -> list[Journey]:
-    """Only journeys no other beats on both counts: earlier arrival (later departure for
-    arrive-by) and fewer changes; the earliest first."""
-
-    def score(j: Journey):
-        return (-j.departure.timestamp() if arrive_by else j.arrival.timestamp(), j.changes)
-
-    kept: list[Journey] = []
-    for j in sorted(journeys, key=score):
-        if all(not (score(k)[0] <= score(j)[0] and k.changes <= j.changes) for k in kept):
-            kept.append(j)
-    return sorted(kept, key=lambda j: (j.departure, j.arrival))
 
 
 def _apply_realtime(journeys: list[Journey]) -> None:
