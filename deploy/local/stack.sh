@@ -759,6 +759,12 @@ case "${1:-}" in
   stop)     shift; [ $# -gt 0 ] || die "stop which service? (${SERVICES[*]})"
             for s in "$@"; do stop_service "$s"; done ;;
   restart)  shift; prepare_dirs; load_secrets
+            # A code change may bring new static files, messages or migrations with it.
+            if [[ " $* " == *" web "* ]]; then
+              hub migrate --noinput | sed -n 's/^  Applying /    applied /p'
+              hub compilemessages --ignore '.venv' --ignore 'var' --ignore 'ckanext-haldensleben' -v 0
+              hub collectstatic --noinput -v 0
+            fi
             for s in "$@"; do stop_service "$s"; "start_$s"; done ;;
   seed)     cmd_seed ;;
   status)   cmd_status ;;

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
@@ -13,10 +14,11 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from hub.core import guard
-from hub.core.errors import Invalid
+from hub.core.errors import Invalid, NotFound
 from hub.core.exports import geojson_response, point_feature
 from hub.mobility import export, realtime, selectors
 from hub.mobility.journeys import planner, results
+from hub.mobility.journeys.network import walk_seconds
 from hub.mobility.models import StopAccess
 from hub.tenancy.selectors import active_tenants
 
@@ -206,6 +208,101 @@ class PlaceOut(Schema):
     lon: float
     lat: float
     station: str  # the station key, "" for an address or a point
+
+
+NEAR_RADIUS = 1000  # metres, by default and
+NEAR_RADIUS_MAX = 2000  # at most: beyond it, the journey planner walks you there
+NEAR_STATIONS = 5
+
+
+class NearStationOut(Schema):
+    station: str
+    name: str
+    lon: float
+    lat: float
+    metres: int  # as the crow flies, to the station's nearest stop
+    walk_minutes: int  # by the journey planner's walking rule (detour and pace)
+    notice: str
+    departures: list[DepartureOut]
+    alerts: list[AlertOut]
+
+
+class NearbyOut(Schema):
+    place: PlaceOut
+    radius: int
+    start: dt.datetime
+    notice: str  # "" or why there is nothing to show (no stop in the radius)
+    stations: list[NearStationOut]
+    realtime: list[RealtimeOut]
+    attribution: list[str]
+
+
+def nearby(
+    where: results.Place, start: dt.datetime, *, radius: int, stations: int, limit: int
+) -> NearbyOut:
+    """The stations around a place, nearest first, each with its next departures."""
+    found = selectors.stations_near(where.lon, where.lat, radius=radius, limit=stations)
+    boards = [(p, metres, board(p.key, start, limit)) for p, metres in found]
+    feeds: dict[str, RealtimeOut] = {}
+    for _p, _m, b in boards:
+        for info in b.realtime:
+            feeds.setdefault(info.feed, info)
+    return NearbyOut(
+        place=_place(where),
+        radius=radius,
+        start=start,
+        notice="" if found else f"Im Umkreis von {radius} m liegt keine Haltestelle.",
+        stations=[
+            NearStationOut(
+                station=b.station,
+                name=b.name,
+                lon=p.point.x,
+                lat=p.point.y,
+                metres=metres,
+                walk_minutes=math.ceil(walk_seconds(metres) / 60),
+                notice=b.notice,
+                departures=b.departures,
+                alerts=b.alerts,
+            )
+            for p, metres, b in boards
+        ],
+        realtime=[feeds[k] for k in sorted(feeds)],
+        attribution=list(selectors.timetable().attributions),
+    )
+
+
+@router.get(
+    "/mobilitaet/in-der-naehe",
+    response=NearbyOut,
+    url_name="mobility_nearby",
+    summary="Departures near a place: the nearest stations and their next departures",
+    description=(
+        "`ort`: an address of the local register, a stop's name, a station key or "
+        "`geo:lat,lon` (a phone's position). `umkreis`: metres, "
+        f"default {NEAR_RADIUS}, at most {NEAR_RADIUS_MAX}. `limit`: departures per station."
+    ),
+    openapi_extra=_also_404("`ort` names no stop, station, address or point"),
+)
+def near(
+    request,
+    *,
+    ort: str = Query(..., min_length=1, max_length=200),
+    umkreis: int = Query(NEAR_RADIUS, ge=50, le=NEAR_RADIUS_MAX),
+    stationen: int = Query(NEAR_STATIONS, ge=1, le=10),
+    limit: int = Query(5, ge=1, le=20),
+    at: dt.datetime | None = AT,
+):
+    if at is not None and timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    where = near_place(ort)
+    return nearby(where, at or timezone.now(), radius=umkreis, stations=stationen, limit=limit)
+
+
+def near_place(ort: str) -> results.Place:
+    """The place a nearby search starts from, read as the journey planner reads it."""
+    if not ort.strip():  # only blanks: no place named, as one the hub does not know
+        raise NotFound("Bitte einen Ort angeben (Adresse, Haltestelle oder geo:Breite,Länge).")
+    return planner.place(ort)
 
 
 class LegOut(Schema):

@@ -8,6 +8,7 @@ stop_id the feeds share is one stop, a station is every stop with its station ke
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -98,6 +99,41 @@ def station_named(name: str) -> Place | None:
         if stations:
             return None
     return None
+
+
+NEAR_SQL = """
+SELECT s.station, min(ST_DistanceSphere(s.point, here.p)) AS metres
+FROM mobility_stop s, (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS p) here
+WHERE s.version_id = ANY(%(versions)s) AND ST_DWithin(s.point, here.p, %(degrees)s)
+GROUP BY s.station
+HAVING min(ST_DistanceSphere(s.point, here.p)) <= %(radius)s
+ORDER BY metres, s.station
+LIMIT %(limit)s
+"""
+
+
+def stations_near(lon: float, lat: float, *, radius: int, limit: int) -> list[tuple[Place, int]]:
+    """The stations with a live stop within `radius` metres of the point, nearest first, each
+    with the metres (as the crow flies) to its nearest stop. The index narrows to a circle in
+    degrees as wide as `radius` east-west (a degree east shrinks towards the poles); the exact
+    distance then decides."""
+    versions = list(live_versions().values_list("id", flat=True))
+    if not versions:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            NEAR_SQL,
+            {
+                "lon": lon,
+                "lat": lat,
+                "versions": versions,
+                "degrees": radius / (111_320 * max(math.cos(math.radians(lat)), 0.01)),
+                "radius": radius,
+                "limit": limit,
+            },
+        )
+        rows = cursor.fetchall()
+    return [(place(station), round(metres)) for station, metres in rows]
 
 
 @dataclass(frozen=True)

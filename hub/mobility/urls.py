@@ -10,6 +10,7 @@ app_name = "mobility"
 urlpatterns = [
     path("t/<slug:slug>/mobilitaet/", views.index, name="index"),
     path("t/<slug:slug>/mobilitaet/abfahrten/<str:stop>/", views.board_page, name="board"),
+    path("t/<slug:slug>/mobilitaet/in-der-naehe/", views.nearby_page, name="nearby"),
     path("t/<slug:slug>/mobilitaet/verbindung/", views.journey_page, name="journey"),
     path("t/<slug:slug>/mobilitaet/linien/", views.lines_page, name="lines"),
     path(

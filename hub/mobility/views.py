@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Pages of the mobility centre: the tenant's stations (a list, no map needed), the
-departure board of a station, which keeps itself current (a script the reader can pause; without
-script a link reloads it) and has a full-screen display mode for a screen at the bus station or
-the town hall (`?anzeige=1`, refreshed by the page itself: nobody works it), and the journey
-planner (a plain form: stops, addresses or geo: points typed in, no map needed)."""
+"""Pages of the mobility centre: the tenant's stations (a list; the network map beside it is
+an addition, never the only way), departures near a place, the departure board of a station,
+which keeps itself current (a script the reader can pause; without script a link reloads it)
+and has a full-screen display mode for a screen at the bus station or the town hall
+(`?anzeige=1`, refreshed by the page itself: nobody works it), and the journey planner (a plain
+form: stops, addresses or geo: points typed in, no map needed)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from django.utils.translation import gettext as _
 from hub.core import access, guard
 from hub.core.access import public
 from hub.core.errors import HubError
-from hub.mobility import selectors, services
+from hub.mobility import api, selectors, services
 from hub.mobility.api import board, line_out
 from hub.mobility.journeys import planner
 from hub.mobility.models import StopAccess
+from hub.portal.services import map_config
 from hub.tenancy.permissions import EDITING, page_access
 
 REFRESH_SECONDS = 60
@@ -49,6 +51,7 @@ def index(request, slug: str):
         ),
         key=lambda r: r["name"],
     )
+    network = bool(rows)
     if query:
         rows = [r for r in rows if query.casefold() in r["name"].casefold()]
     return render(
@@ -58,10 +61,21 @@ def index(request, slug: str):
             "tenant": tenant,
             "stations": rows,
             "query": query,
+            "network": network,
+            "near_sample": _sample(tenant),
+            "map": map_config(tenant),
             "service_end": selectors.service_end(),
             "feeds": selectors.live_versions().order_by("feed__slug"),
         },
     )
+
+
+def _sample(tenant) -> str:
+    """A point inside the tenant's area as geo:lat,lon: the API example on its page."""
+    if tenant.boundary is None:
+        return ""
+    inside = tenant.boundary.point_on_surface
+    return f"geo:{inside.y:.4f},{inside.x:.4f}"
 
 
 @public
@@ -82,6 +96,30 @@ def board_page(request, slug: str, stop: str):
             "live": not at,
             "refresh": REFRESH_SECONDS if not at else None,
         },
+    )
+
+
+@public
+def nearby_page(request, slug: str):
+    """Departures near me: the nearest stations to an address, a stop or a point (a phone's
+    position, put into the form by a script; typed in, it works without one)."""
+    tenant = _tenant(request)
+    ort = request.GET.get("ort", "").strip()[:200]
+    shown, error, status = None, "", 200
+    if ort:
+        try:
+            guard.refuse_nul(request.GET, "the query")
+            where = api.near_place(ort)
+            shown = api.nearby(
+                where, timezone.now(), radius=api.NEAR_RADIUS, stations=api.NEAR_STATIONS, limit=5
+            )
+        except HubError as exc:
+            error, status = exc.message, exc.status
+    return render(
+        request,
+        "mobility/nearby.html",
+        {"tenant": tenant, "ort": ort, "nearby": shown, "error": error},
+        status=status,
     )
 
 

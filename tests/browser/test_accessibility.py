@@ -96,6 +96,10 @@ SCREENS = [
         id="departure-board",
     ),
     pytest.param(Screen("/t/{slug}/mobilitaet/abfahrten/de:15083:1555/"), id="departure-live"),
+    pytest.param(
+        Screen("/t/{slug}/mobilitaet/in-der-naehe/?ort=geo%3A52.2862%2C11.4090"),
+        id="departures-nearby",
+    ),
     # The display mode is for an unattended screen at the bus station: nobody could pause its
     # refresh, and what it shows is real-time (WCAG 2.2.1's real-time exception).
     pytest.param(
