@@ -137,7 +137,8 @@ def apply(departures: list[Departure], *, now: dt.datetime | None = None):
     """The departures with their live state, and per feed (slug) when its data is from and
     whether it is stale (None: the feed has no realtime)."""
     now = now or timezone.now()
-    states = {d.feed: state(d.feed) for d in departures}
+    with_realtime = set(_realtime_feeds())
+    states = {slug: state(slug) for slug in {d.feed for d in departures} & with_realtime}
     fresh = {}
     for slug, current in states.items():
         as_of = current.as_of()

@@ -164,7 +164,18 @@ WITH live AS (
   SELECT l.id AS version_id, l.slug, l.timezone, d.day,
          ((d.day + time '12:00') AT TIME ZONE l.timezone) - interval '12 hours' AS origin
   FROM live l, LATERAL (SELECT (%(day)s::date + i) AS day FROM generate_series(-2, 1) AS i) d
-), calls AS (
+), active AS MATERIALIZED (
+  SELECT d.version_id, d.day, sv.service_id
+  FROM days d JOIN mobility_service sv ON sv.version_id = d.version_id
+   AND d.day BETWEEN sv.start AND sv."end"
+   AND (sv.weekdays >> (extract(isodow FROM d.day)::int - 1)) & 1 = 1
+  WHERE NOT EXISTS (SELECT 1 FROM mobility_servicedate x WHERE x.version_id = d.version_id
+                    AND x.service_id = sv.service_id AND x.date = d.day AND NOT x.added)
+  UNION
+  SELECT d.version_id, d.day, x.service_id
+  FROM days d JOIN mobility_servicedate x ON x.version_id = d.version_id AND x.date = d.day
+  WHERE x.added
+), calls AS MATERIALIZED (
   SELECT d.origin + st.departure * interval '1 second' AS planned, st.trip_id AS trip_pk,
          d.version_id, d.day, d.slug, d.timezone, s.stop_id, s.platform, st.last, st.sequence
   FROM days d
@@ -179,15 +190,8 @@ SELECT DISTINCT ON (c.planned, t.trip_id) c.planned, r.short_name, r.route_type,
        c.sequence, c.day
 FROM calls c
 JOIN mobility_trip t ON t.id = c.trip_pk
+JOIN active a ON a.version_id = c.version_id AND a.day = c.day AND a.service_id = t.service_id
 JOIN mobility_route r ON r.id = t.route_id
-WHERE (
-    EXISTS (SELECT 1 FROM mobility_service sv WHERE sv.version_id = c.version_id
-            AND sv.service_id = t.service_id AND c.day BETWEEN sv.start AND sv."end"
-            AND (sv.weekdays >> (extract(isodow FROM c.day)::int - 1)) & 1 = 1)
-    AND NOT EXISTS (SELECT 1 FROM mobility_servicedate x WHERE x.version_id = c.version_id
-            AND x.service_id = t.service_id AND x.date = c.day AND NOT x.added)
-  ) OR EXISTS (SELECT 1 FROM mobility_servicedate x WHERE x.version_id = c.version_id
-            AND x.service_id = t.service_id AND x.date = c.day AND x.added)
 ORDER BY c.planned, t.trip_id LIMIT %(limit)s
 """
 
