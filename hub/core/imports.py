@@ -124,11 +124,15 @@ def read_bytes(source: Path | bytes, *, max_bytes: int = MAX_BYTES, name: str = 
         if not source.is_file():
             raise ImportRefused(f"{label}: no such file")
         if source.stat().st_size > max_bytes:
-            raise TooLarge(f"{label}: larger than {max_bytes // 2**20} MiB; split it")
+            raise TooLarge(f"{label}: larger than {_size(max_bytes)}; split it")
         return source.read_bytes()
     if len(source) > max_bytes:
-        raise TooLarge(f"{label}: larger than {max_bytes // 2**20} MiB; split it")
+        raise TooLarge(f"{label}: larger than {_size(max_bytes)}; split it")
     return source
+
+
+def _size(n: int) -> str:
+    return f"{n // 2**20} MiB" if n >= 2**20 else f"{n // 2**10} KiB"
 
 
 def decode(data: bytes, *, name: str = "the file", encoding: str | None = None) -> tuple[str, str]:

@@ -73,7 +73,8 @@ class OgcLayer:
 
 # The surfaces an endpoint can belong to; each renders the hub's errors in its own shape.
 PAGE, API, OPEN311, SENSORTHINGS, WEBHOOK = "page", "api", "open311", "sensorthings", "webhook"
-SURFACES = (PAGE, API, OPEN311, SENSORTHINGS, WEBHOOK)
+OCPI = "ocpi"  # OCPI 2.2.1 (charging status from operators): its own response envelope
+SURFACES = (PAGE, API, OPEN311, SENSORTHINGS, WEBHOOK, OCPI)
 
 
 @dataclass(frozen=True)

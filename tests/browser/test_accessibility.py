@@ -100,6 +100,8 @@ SCREENS = [
         Screen("/t/{slug}/mobilitaet/in-der-naehe/?ort=geo%3A52.2862%2C11.4090"),
         id="departures-nearby",
     ),
+    # The chargers of the register `make up` imports, with their status.
+    pytest.param(Screen("/t/{slug}/laden/"), id="chargers"),
     # The display mode is for an unattended screen at the bus station: nobody could pause its
     # refresh, and what it shows is real-time (WCAG 2.2.1's real-time exception).
     pytest.param(

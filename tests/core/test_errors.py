@@ -20,7 +20,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.test import Client
 
-from hub.core.registry import API, OPEN311, PAGE, SENSORTHINGS, WEBHOOK
+from hub.core.registry import API, OCPI, OPEN311, PAGE, SENSORTHINGS, WEBHOOK
 from tests.core.endpoints import Endpoint, make_samples, registered
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
@@ -36,7 +36,7 @@ def _shape_problems(surface: str, response) -> list[str]:
         return [f"unreadable {kind!r} body ({error}): {response.content[:120]!r}"]
 
 
-def _problems(surface: str, response) -> list[str]:  # noqa: PLR0911 (one return per check)
+def _problems(surface: str, response) -> list[str]:  # noqa: PLR0911, PLR0912 (a check each)
     status = response.status_code
     kind = response.get("Content-Type", "")
     body = response.content.decode("utf-8", "replace")
@@ -61,6 +61,14 @@ def _problems(surface: str, response) -> list[str]:  # noqa: PLR0911 (one return
             return [f"not a GeoReport error list: {body[:120]!r}"]
         wrong = [i for i in items if str(i.get("code")) != str(status) or not i.get("description")]
         return [f"error list items {wrong}"] if wrong else []
+    if surface == OCPI:
+        doc = json.loads(body)
+        code, stamp = doc.get("status_code"), doc.get("timestamp")
+        if not isinstance(code, int) or not 2000 <= code < 4000 or not stamp:
+            return [f"not an OCPI envelope with an error code: {body[:120]!r}"]
+        if not doc.get("status_message"):
+            return ["OCPI error without a status_message"]
+        return []
     if surface == SENSORTHINGS:
         doc = json.loads(body)
         if doc.get("code") != status or not doc.get("type") or not doc.get("message"):
@@ -114,7 +122,7 @@ def test_every_endpoint_answers_a_4xx_in_its_surface_shape(seeded):
         for problem in _shape_problems(endpoint.surface, response):
             problems.append(f"{endpoint} ({endpoint.surface}) {done}: {problem}")
     assert not problems, "\n".join(problems)
-    assert set(walked) == {API, OPEN311, SENSORTHINGS, WEBHOOK, PAGE}, walked
+    assert set(walked) == {API, OPEN311, SENSORTHINGS, WEBHOOK, PAGE, OCPI}, walked
 
 
 def test_open311_errors_in_xml_have_the_same_shape(seeded):
