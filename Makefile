@@ -34,6 +34,8 @@ bench: up ## benchmarks: figures and ratios, not pass/fail
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_durability.py
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_sensors.py
 	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_mobility.py
+	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_charging.py
+	@$(HUB_ENV) $(VENV)/bin/python tests/perf/bench_sharing.py
 
 lint: ## ruff (lint and format check) and import-linter (layers, app boundaries, no cycles)
 	@$(VENV)/bin/ruff check .

@@ -35,3 +35,32 @@ def serving(server: LocalServer) -> Iterator[LocalServer]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class FilesServer(LocalServer):
+    """Serves {name: bytes} as /<name> (JSON); the files may be replaced between requests."""
+
+    def __init__(self):
+        self.files: dict[str, bytes] = {}
+        server = self
+
+        class Handler(QuietHandler):
+            def do_GET(self):
+                body = server.files.get(self.path.lstrip("/"))
+                if body is None:
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        super().__init__(Handler)
+
+    def publish(self, files: dict[str, object]) -> None:
+        """Serve these JSON documents from now on, by file name."""
+        import json
+
+        self.files = {name: json.dumps(body).encode() for name, body in files.items()}
