@@ -5,7 +5,6 @@ addition) and for staff the review of operators' Locations without a register en
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,20 +13,13 @@ from hub.charging import selectors, services
 from hub.core import access
 from hub.core.access import public
 from hub.core.errors import HubError
-from hub.portal.services import map_config
+from hub.portal.services import map_config, mobility_tenant
 from hub.tenancy.permissions import EDITING, page_access
-
-
-def _tenant(request):
-    tenant = request.tenant
-    if "mobility" not in (tenant.services or []):
-        raise Http404(_("Dieser Mandant bietet keine Mobilitätsauskunft im Datenhub an."))
-    return tenant
 
 
 @public
 def index(request, slug: str):
-    tenant = _tenant(request)
+    tenant = mobility_tenant(request)
     shown = selectors.shown(tenant)
     return render(
         request,
@@ -48,7 +40,7 @@ EDITORS = access.roles(EDITING)
 def review_page(request, slug: str):
     """Staff link an operator's Location to the register entries it is (or mark it as one the
     register does not have yet)."""
-    tenant = _tenant(request)
+    tenant = mobility_tenant(request)
     if request.method == "POST":
         try:
             location = int(request.POST.get("location", "0") or 0)

@@ -9,7 +9,6 @@ form: stops, addresses or geo: points typed in, no map needed)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,22 +21,15 @@ from hub.mobility import api, selectors, services
 from hub.mobility.api import board, line_out
 from hub.mobility.journeys import planner
 from hub.mobility.models import StopAccess
-from hub.portal.services import map_config
+from hub.portal.services import map_config, mobility_tenant
 from hub.tenancy.permissions import EDITING, page_access
 
 REFRESH_SECONDS = 60
 
 
-def _tenant(request):
-    tenant = request.tenant
-    if "mobility" not in (tenant.services or []):
-        raise Http404(_("Dieser Mandant bietet keine Mobilitätsauskunft im Datenhub an."))
-    return tenant
-
-
 @public
 def index(request, slug: str):
-    tenant = _tenant(request)
+    tenant = mobility_tenant(request)
     query = request.GET.get("q", "").strip()[:80]
     guard.refuse_nul(request.GET, "the search")
     stations: dict[str, dict] = {}
@@ -80,7 +72,7 @@ def _sample(tenant) -> str:
 
 @public
 def board_page(request, slug: str, stop: str):
-    tenant = _tenant(request)
+    tenant = mobility_tenant(request)
     guard.refuse_nul(request.GET, "the query")
     at = request.GET.get("ab", "")
     start = guard.parse_datetime(at, "ab") if at else timezone.now()
@@ -103,7 +95,7 @@ def board_page(request, slug: str, stop: str):
 def nearby_page(request, slug: str):
     """Departures near me: the nearest stations to an address, a stop or a point (a phone's
     position, put into the form by a script; typed in, it works without one)."""
-    tenant = _tenant(request)
+    tenant = mobility_tenant(request)
     ort = request.GET.get("ort", "").strip()[:200]
     shown, error, status = None, "", 200
     if ort:
@@ -125,7 +117,7 @@ def nearby_page(request, slug: str):
 
 @public
 def journey_page(request, slug: str):
-    tenant = _tenant(request)
+    tenant = mobility_tenant(request)
     asked = {k: request.GET.get(k, "").strip()[:200] for k in ("von", "nach", "zeit", "art")}
     plan, error, status = None, "", 200
     if asked["von"] and asked["nach"]:  # one of them alone: the form, filled in
@@ -147,7 +139,7 @@ def journey_page(request, slug: str):
 
 @public
 def lines_page(request, slug: str):
-    tenant = _tenant(request)
+    tenant = mobility_tenant(request)
     return render(
         request,
         "mobility/lines.html",
@@ -157,7 +149,7 @@ def lines_page(request, slug: str):
 
 @public
 def line_page(request, slug: str, feed: str, route: str):
-    tenant = _tenant(request)
+    tenant = mobility_tenant(request)
     return render(
         request,
         "mobility/line.html",
@@ -171,7 +163,7 @@ EDITORS = access.roles(EDITING)
 @page_access(EDITORS, EDITORS)
 def accessibility_page(request, slug: str):
     """Staff record per stop whether it can be reached without steps; a station at a time."""
-    tenant = _tenant(request)
+    tenant = mobility_tenant(request)
     key = request.GET.get("station", "").strip()[:100]
     if request.method == "POST":
         try:

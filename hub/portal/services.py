@@ -9,7 +9,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from hub.core.registry import PortalEntry, SearchHit, registry
 from hub.geo.publishers import ogc_resources
@@ -66,6 +68,15 @@ def region_services() -> list[ShownService]:
                 ShownService(str(entry.title), str(entry.description), url, entry.audience)
             )
     return shown
+
+
+def mobility_tenant(request):
+    """The tenant of the request if it offers the mobility centre (timetables, chargers,
+    sharing), else a 404 that says so."""
+    tenant = request.tenant
+    if "mobility" not in (tenant.services or []):
+        raise Http404(_("Dieser Mandant bietet keine Mobilitätsauskunft im Datenhub an."))
+    return tenant
 
 
 def map_config(tenant=None) -> dict:

@@ -9,7 +9,6 @@ import re
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from hub.core import access
 from hub.core.access import public
 from hub.core.errors import HubError, Invalid
 from hub.geo import addresses
-from hub.portal.services import map_config
+from hub.portal.services import map_config, mobility_tenant
 from hub.sharing import selectors, services
 from hub.sharing.models import Fleet, FleetVehicle
 from hub.tenancy.permissions import EDITING, page_access
@@ -26,16 +25,9 @@ from hub.tenancy.permissions import EDITING, page_access
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,59}$")
 
 
-def _tenant(request):
-    tenant = request.tenant
-    if "mobility" not in (tenant.services or []):
-        raise Http404(_("Dieser Mandant bietet keine Mobilitätsauskunft im Datenhub an."))
-    return tenant
-
-
 @public
 def index(request, slug: str):
-    tenant = _tenant(request)
+    tenant = mobility_tenant(request)
     return render(
         request,
         "sharing/index.html",
@@ -125,7 +117,7 @@ def _post(request, tenant) -> str:
 
 @page_access(EDITORS, EDITORS)
 def manage(request, slug: str):
-    tenant = _tenant(request)
+    tenant = mobility_tenant(request)
     if request.method == "POST":
         try:
             with transaction.atomic():
